@@ -1,0 +1,32 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync, brotliDecompressSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { build, CORE_BUDGET_GZIP } from '../build.mjs';
+
+describe('tracker build', () => {
+  let dir = '';
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('keeps the monitoring core within 5 KB gzipped and writes matching .gz/.br siblings', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'beckon-tracker-'));
+    const report = await build({ outDir: dir, quiet: true });
+    const core = report.find((r) => r.file === 'GPE.min.js');
+    expect(core).toBeDefined();
+    expect(core!.gzip).toBeLessThanOrEqual(CORE_BUDGET_GZIP);
+    for (const r of report) {
+      const js = await readFile(join(dir, r.file));
+      expect(gunzipSync(await readFile(join(dir, r.file + '.gz'))).equals(js)).toBe(true);
+      expect(brotliDecompressSync(await readFile(join(dir, r.file + '.br'))).equals(js)).toBe(true);
+    }
+    expect(report.map((r) => r.file)).toEqual(['GPE.min.js', 'GPE.dsl.min.js']);
+  });
+
+  it('emits ES2017 code only (no optional chaining or nullish coalescing)', async () => {
+    for (const file of ['GPE.min.js', 'GPE.dsl.min.js']) {
+      const js = await readFile(join(dir, file), 'utf8');
+      expect(js).not.toMatch(/\?\.[a-zA-Z_$(]|\?\?/);
+    }
+  });
+});
