@@ -1,0 +1,15 @@
+/** @beckon/core: pure domain logic. No I/O, no clock, no randomness: those are passed in. */
+export { validateEvent, utf8Length } from './ingest/validate-event.js';
+export type { ValidEvent, ValidationResult, EventLimits } from './ingest/validate-event.js';
+export { sessionize, visitHasEnded } from './ingest/sessionize.js';
+export type {
+  SessionizeContext,
+  SessionizeResult,
+  EventWrites,
+  IdentityWrite,
+  CategorizeInput,
+} from './ingest/sessionize.js';
+export { identityKey } from './ingest/visit-state.js';
+export type { VisitState, PageState, AssociationState, IdentityKey } from './ingest/visit-state.js';
+export { validateCategory, compileCategories } from './categories/category.js';
+export type { Categorizer, CategoryValidation } from './categories/category.js';

@@ -1,0 +1,150 @@
+/**
+ * Schema migrations, run on start. Each migration is applied once, in order, inside a transaction, and recorded
+ * in `schema_migrations`. `{serial}` and `{blob}` are the only spots where the two engines' DDL differ.
+ */
+import type { SqlDriver } from './sql-driver.js';
+
+export const migrations: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'event pipeline',
+    sql: `
+CREATE TABLE visits (
+  visit_id TEXT PRIMARY KEY,
+  global_visit_id TEXT NOT NULL,
+  user_agent TEXT NOT NULL,
+  user_agent_id TEXT NOT NULL,
+  language_code TEXT,
+  referrer TEXT,
+  start_date BIGINT NOT NULL,
+  last_event_at BIGINT NOT NULL,
+  ended_at BIGINT NOT NULL DEFAULT 0,
+  page_count INTEGER NOT NULL DEFAULT 0,
+  current_identity TEXT,
+  current_verified INTEGER,
+  current_scope TEXT
+);
+CREATE INDEX visits_global ON visits (global_visit_id, start_date);
+CREATE INDEX visits_start ON visits (start_date, visit_id);
+CREATE INDEX visits_last_event ON visits (last_event_at);
+CREATE TABLE pages (
+  page_id TEXT PRIMARY KEY,
+  visit_id TEXT NOT NULL,
+  url TEXT NOT NULL,
+  title TEXT NOT NULL,
+  referrer TEXT NOT NULL,
+  start_date BIGINT NOT NULL,
+  end_date BIGINT NOT NULL,
+  duration_ms BIGINT,
+  category TEXT NOT NULL,
+  identity_id TEXT
+);
+CREATE INDEX pages_visit ON pages (visit_id, start_date);
+CREATE TABLE events (
+  ord {serial},
+  event_id TEXT NOT NULL UNIQUE,
+  visit_id TEXT NOT NULL,
+  page_id TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  event_name TEXT NOT NULL,
+  received_at BIGINT NOT NULL,
+  ts BIGINT NOT NULL,
+  url TEXT NOT NULL,
+  language_code TEXT,
+  category TEXT NOT NULL,
+  seq INTEGER,
+  data TEXT NOT NULL
+);
+CREATE INDEX events_visit ON events (visit_id, ord);
+CREATE INDEX events_page ON events (page_id, ord);
+CREATE TABLE identities (
+  identity_id TEXT NOT NULL,
+  verified INTEGER NOT NULL,
+  first_name TEXT,
+  last_name TEXT,
+  email_address TEXT,
+  phone_number TEXT,
+  location TEXT,
+  attributes TEXT NOT NULL,
+  first_seen BIGINT NOT NULL,
+  last_seen BIGINT NOT NULL,
+  PRIMARY KEY (identity_id, verified)
+);
+CREATE INDEX identities_location ON identities (location);
+CREATE TABLE visit_identities (
+  visit_id TEXT NOT NULL,
+  identity_id TEXT NOT NULL,
+  verified INTEGER NOT NULL,
+  scope TEXT NOT NULL,
+  associated_at BIGINT NOT NULL,
+  PRIMARY KEY (visit_id, identity_id, verified)
+);
+CREATE INDEX visit_identities_identity ON visit_identities (identity_id, verified);
+CREATE TABLE categories (
+  name TEXT PRIMARY KEY,
+  position BIGINT NOT NULL,
+  body TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE api_keys (
+  key_id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  key_hash TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  revoked_at BIGINT
+);
+CREATE TABLE applications (
+  name TEXT PRIMARY KEY,
+  active INTEGER NOT NULL,
+  deployed_at BIGINT NOT NULL
+);
+CREATE TABLE app_resources (
+  app_name TEXT NOT NULL,
+  path TEXT NOT NULL,
+  content {blob} NOT NULL,
+  etag TEXT NOT NULL,
+  PRIMARY KEY (app_name, path)
+);
+CREATE TABLE actionable_events (
+  actionable_id TEXT PRIMARY KEY,
+  visit_id TEXT NOT NULL,
+  rule_id TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX actionable_visit ON actionable_events (visit_id, created_at);
+CREATE TABLE rule_states (
+  visit_id TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  next_deadline BIGINT
+);
+CREATE INDEX rule_states_deadline ON rule_states (next_deadline);
+`,
+  },
+];
+
+/** Applies pending migrations. Safe to call on every start, and from several nodes (PostgreSQL advisory lock). */
+export async function migrate(driver: SqlDriver): Promise<number> {
+  const serial = driver.dialect === 'sqlite' ? 'INTEGER PRIMARY KEY' : 'BIGSERIAL PRIMARY KEY';
+  const blob = driver.dialect === 'sqlite' ? 'BLOB' : 'BYTEA';
+  await driver.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+  let applied = 0;
+  for (const migration of migrations) {
+    const done = await driver.transaction(async (tx) => {
+      if (driver.dialect === 'postgres') await tx.all('SELECT pg_advisory_xact_lock(8081)');
+      const rows = await tx.all('SELECT version FROM schema_migrations WHERE version = ?', [migration.version]);
+      if (rows.length > 0) return false;
+      const ddl = migration.sql.replaceAll('{serial}', serial).replaceAll('{blob}', blob);
+      for (const statement of ddl.split(';').map((s) => s.trim()).filter(Boolean)) await tx.run(statement);
+      await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
+        migration.version,
+        migration.name,
+        Date.now(),
+      ]);
+      return true;
+    });
+    if (done) applied++;
+  }
+  return applied;
+}
