@@ -233,7 +233,7 @@ function applyIdentity(
   if (ev.eventName === 'SignOut') {
     if (current && current.scope === 'Authenticated') {
       visit.current = associate(current, 'Recognized');
-      identities.push(identityWrite(current, ev.data, now));
+      identities.push(identityWrite({ identityId: current.identityId, verified: current.verified }, ev.data, now));
     }
     return;
   }
