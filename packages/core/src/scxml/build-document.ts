@@ -1,0 +1,396 @@
+/**
+ * Turns an XML element tree into an immutable `ScxmlDocument`: states in document order with their ancestors and
+ * descendant ranges precomputed, transitions with resolved targets and pre-split event descriptors, executable
+ * content as a discriminated union. Everything the interpreter would otherwise recompute per event is done here once.
+ */
+import type {
+  Action,
+  ContentNode,
+  DataNode,
+  InvokeNode,
+  ParamNode,
+  ScxmlDocument,
+  SendNode,
+  StateKind,
+  StateNode,
+  TransitionNode,
+} from './types.js';
+import { elementsOf, parseXml, serializeXml, textOf, type XmlElement, type XmlProblem } from './xml-tree.js';
+
+/** A problem found while reading a document. */
+export type ScxmlProblem = XmlProblem;
+
+/** Result of {@link loadScxml}. */
+export type LoadResult =
+  { document: ScxmlDocument; problems: [] } | { document: undefined; problems: ScxmlProblem[] };
+
+/** Parses SCXML text into a document, or returns every problem found with its line. */
+export function loadScxml(text: string): LoadResult {
+  const parsed = parseXml(text);
+  if ('problem' in parsed) return { document: undefined, problems: [parsed.problem] };
+  return buildScxml(parsed.root);
+}
+
+/** Builds a document from an already-parsed `<scxml>` element. */
+export function buildScxml(rootEl: XmlElement): LoadResult {
+  const b = new Builder();
+  const doc = b.build(rootEl);
+  if (b.problems.length > 0) return { document: undefined, problems: b.problems };
+  return { document: doc, problems: [] };
+}
+
+const STATE_TAGS: Record<string, StateKind> = {
+  state: 'state',
+  parallel: 'parallel',
+  final: 'final',
+  history: 'history',
+};
+const splitList = (s: string | undefined): string[] => (s ?? '').split(/\s+/).filter((x) => x.length > 0);
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+class Builder {
+  readonly problems: ScxmlProblem[] = [];
+  private readonly states: StateNode[] = [];
+  private readonly byId = new Map<string, StateNode>();
+  private readonly transitions: TransitionNode[] = [];
+  private readonly invokes: InvokeNode[] = [];
+  private autoId = 0;
+
+  private problem(el: { line: number; column: number }, message: string): void {
+    this.problems.push({ line: el.line, column: el.column, message });
+  }
+
+  build(el: XmlElement): ScxmlDocument {
+    if (el.name !== 'scxml') this.problem(el, `root element must be <scxml>, found <${el.name}>`);
+    const binding = el.attrs['binding'] === 'late' ? 'late' : 'early';
+    let script: Action | undefined;
+    const root = this.state(el, 'scxml', undefined);
+    for (const child of elementsOf(el)) {
+      if (child.name === 'script') script = this.action(child);
+    }
+    for (const t of this.transitions) {
+      t.targets = t.targetIds
+        .map((id) => {
+          const s = this.byId.get(id);
+          if (!s) this.problem(t, `transition target "${id}" does not exist`);
+          return s;
+        })
+        .filter((s): s is StateNode => s !== undefined);
+    }
+    for (const s of this.states) this.resolveInitial(s, el);
+    return {
+      root,
+      name: el.attrs['name'],
+      binding,
+      datamodel: el.attrs['datamodel'] ?? 'null',
+      states: this.states,
+      byId: this.byId,
+      script,
+      invokes: this.invokes,
+      cache: new WeakMap(),
+    };
+  }
+
+  private state(el: XmlElement, kind: StateKind, parent: StateNode | undefined): StateNode {
+    const id = el.attrs['id'] ?? (kind === 'scxml' ? '' : `__state${this.autoId++}`);
+    const node: Mutable<StateNode> = {
+      kind,
+      id,
+      parent,
+      children: [],
+      order: this.states.length,
+      lastDescendant: this.states.length,
+      ancestors: parent ? [parent, ...parent.ancestors] : [],
+      transitions: [],
+      initial: undefined,
+      onentry: [],
+      onexit: [],
+      invokes: [],
+      data: [],
+      history: [],
+      deep: el.attrs['type'] === 'deep',
+      donedata: undefined,
+      line: el.line,
+      column: el.column,
+    };
+    this.states.push(node);
+    if (kind !== 'scxml') {
+      if (this.byId.has(id)) this.problem(el, `duplicate state id "${id}"`);
+      this.byId.set(id, node);
+    }
+    (node as { initialAttr?: string[]; initialEl?: XmlElement }).initialAttr = el.attrs['initial']
+      ? splitList(el.attrs['initial'])
+      : undefined;
+    for (const child of elementsOf(el)) {
+      const childKind = STATE_TAGS[child.name];
+      if (childKind) {
+        const c = this.state(child, childKind, node);
+        node.children.push(c);
+        if (childKind === 'history') node.history.push(c);
+        continue;
+      }
+      switch (child.name) {
+        case 'transition':
+          if (kind === 'history') node.initial = this.transition(child, node);
+          else node.transitions.push(this.transition(child, node));
+          break;
+        case 'initial': {
+          const t = elementsOf(child).find((c) => c.name === 'transition');
+          if (!t) this.problem(child, '<initial> needs a <transition>');
+          else (node as { initialEl?: XmlElement }).initialEl = t;
+          break;
+        }
+        case 'onentry':
+          node.onentry.push(this.actions(child));
+          break;
+        case 'onexit':
+          node.onexit.push(this.actions(child));
+          break;
+        case 'invoke':
+          node.invokes.push(this.invoke(child, node));
+          break;
+        case 'datamodel':
+          for (const d of elementsOf(child)) if (d.name === 'data') node.data.push(this.data(d));
+          break;
+        case 'donedata':
+          node.donedata = { params: this.params(child), content: this.content(child) };
+          break;
+        case 'script':
+          if (kind !== 'scxml')
+            this.problem(child, '<script> is only allowed at the top level or in executable content');
+          break;
+        default:
+          if (child.ns === '' || child.ns === 'http://www.w3.org/2005/07/scxml')
+            this.problem(child, `unexpected <${child.name}> in <${el.name}>`);
+      }
+    }
+    node.lastDescendant = this.states.length - 1;
+    return node;
+  }
+
+  private resolveInitial(s: Mutable<StateNode>, rootEl: XmlElement): void {
+    if (s.kind === 'history') {
+      if (!s.initial) this.problem(s, `history state "${s.id}" needs a default <transition>`);
+      return;
+    }
+    if (s.kind !== 'state' && s.kind !== 'scxml') return;
+    const real = s.children.filter((c) => c.kind !== 'history');
+    if (real.length === 0) return;
+    const extra = s as { initialAttr?: string[]; initialEl?: XmlElement };
+    let t: TransitionNode;
+    if (extra.initialEl) {
+      t = this.transition(extra.initialEl, s);
+    } else {
+      const ids = extra.initialAttr ?? [real[0]!.id];
+      t = this.synthetic(s, ids, s === this.states[0] ? rootEl : s);
+    }
+    t.targets = t.targetIds
+      .map((id) => {
+        const target = this.byId.get(id);
+        if (!target) this.problem(t, `initial state "${id}" does not exist`);
+        return target;
+      })
+      .filter((x): x is StateNode => x !== undefined);
+    s.initial = t;
+    delete extra.initialAttr;
+    delete extra.initialEl;
+  }
+
+  private synthetic(source: StateNode, ids: string[], pos: { line: number; column: number }): TransitionNode {
+    return {
+      source,
+      events: undefined,
+      cond: undefined,
+      targetIds: ids,
+      targets: [],
+      internal: true,
+      actions: [],
+      order: -1,
+      line: pos.line,
+      column: pos.column,
+    };
+  }
+
+  private transition(el: XmlElement, source: StateNode): TransitionNode {
+    const events =
+      el.attrs['event'] === undefined ? undefined : splitList(el.attrs['event']).map(normalizeDescriptor);
+    const t: TransitionNode = {
+      source,
+      events,
+      cond: el.attrs['cond'],
+      targetIds: splitList(el.attrs['target']),
+      targets: [],
+      internal: el.attrs['type'] === 'internal',
+      actions: this.actions(el),
+      order: this.transitions.length,
+      line: el.line,
+      column: el.column,
+    };
+    this.transitions.push(t);
+    return t;
+  }
+
+  private actions(el: XmlElement): Action[] {
+    const out: Action[] = [];
+    for (const c of elementsOf(el)) {
+      const a = this.action(c);
+      if (a) out.push(a);
+    }
+    return out;
+  }
+
+  private action(el: XmlElement): Action | undefined {
+    const a = el.attrs;
+    const pos = { line: el.line, column: el.column };
+    switch (el.name) {
+      case 'raise':
+        if (!a['event']) this.problem(el, '<raise> needs an event');
+        return { type: 'raise', event: a['event'] ?? '', ...pos };
+      case 'log':
+        return { type: 'log', label: a['label'], expr: a['expr'], ...pos };
+      case 'assign':
+        if (!a['location']) this.problem(el, '<assign> needs a location');
+        return {
+          type: 'assign',
+          location: a['location'] ?? '',
+          expr: a['expr'],
+          text: inlineText(el),
+          ...pos,
+        };
+      case 'script':
+        return { type: 'script', source: textOf(el), ...pos };
+      case 'cancel':
+        return { type: 'cancel', sendid: a['sendid'], sendidexpr: a['sendidexpr'], ...pos };
+      case 'foreach':
+        return {
+          type: 'foreach',
+          array: a['array'] ?? '',
+          item: a['item'] ?? '',
+          index: a['index'],
+          actions: this.actions(el),
+          ...pos,
+        };
+      case 'if':
+        return this.ifAction(el);
+      case 'send':
+        return { type: 'send', ...this.send(el) };
+      default:
+        if (el.ns === '' || el.ns === 'http://www.w3.org/2005/07/scxml')
+          this.problem(el, `unknown executable element <${el.name}>`);
+        return undefined;
+    }
+  }
+
+  private ifAction(el: XmlElement): Action {
+    const branches: { cond: string | undefined; actions: Action[] }[] = [
+      { cond: el.attrs['cond'] ?? 'false', actions: [] },
+    ];
+    for (const c of elementsOf(el)) {
+      if (c.name === 'elseif') branches.push({ cond: c.attrs['cond'] ?? 'false', actions: [] });
+      else if (c.name === 'else') branches.push({ cond: undefined, actions: [] });
+      else {
+        const a = this.action(c);
+        if (a) branches[branches.length - 1]!.actions.push(a);
+      }
+    }
+    return { type: 'if', branches, line: el.line, column: el.column };
+  }
+
+  private send(el: XmlElement): SendNode {
+    const a = el.attrs;
+    return {
+      event: a['event'],
+      eventexpr: a['eventexpr'],
+      target: a['target'],
+      targetexpr: a['targetexpr'],
+      sendType: a['type'],
+      typeexpr: a['typeexpr'],
+      id: a['id'],
+      idlocation: a['idlocation'],
+      delay: a['delay'],
+      delayexpr: a['delayexpr'],
+      namelist: splitList(a['namelist']),
+      params: this.params(el),
+      content: this.content(el),
+      line: el.line,
+      column: el.column,
+    };
+  }
+
+  private invoke(el: XmlElement, parent: StateNode): InvokeNode {
+    const a = el.attrs;
+    const fin = elementsOf(el).find((c) => c.name === 'finalize');
+    const node: InvokeNode = {
+      invokeType: a['type'],
+      typeexpr: a['typeexpr'],
+      src: a['src'],
+      srcexpr: a['srcexpr'],
+      id: a['id'],
+      idlocation: a['idlocation'],
+      autoforward: a['autoforward'] === 'true',
+      namelist: splitList(a['namelist']),
+      params: this.params(el),
+      content: this.content(el),
+      finalize: fin ? this.actions(fin) : [],
+      index: this.invokes.length,
+      parent,
+      line: el.line,
+      column: el.column,
+    };
+    this.invokes.push(node);
+    return node;
+  }
+
+  private params(el: XmlElement): ParamNode[] {
+    return elementsOf(el)
+      .filter((c) => c.name === 'param')
+      .map((c) => ({
+        name: c.attrs['name'] ?? '',
+        expr: c.attrs['expr'],
+        location: c.attrs['location'],
+        line: c.line,
+        column: c.column,
+      }));
+  }
+
+  private content(el: XmlElement): ContentNode | undefined {
+    const c = elementsOf(el).find((x) => x.name === 'content');
+    if (!c) return undefined;
+    const kids = elementsOf(c);
+    const scxmlEl = kids.find((k) => k.name === 'scxml');
+    let inlineDoc: ScxmlDocument | undefined;
+    if (scxmlEl) {
+      const r = buildScxml(scxmlEl);
+      if (r.document) inlineDoc = r.document;
+      else this.problems.push(...r.problems);
+    }
+    const text = kids.length > 0 && !scxmlEl ? c.children.map(serializeXml).join('') : textOf(c);
+    return { expr: c.attrs['expr'], text, inlineDoc, line: c.line, column: c.column };
+  }
+
+  private data(el: XmlElement): DataNode {
+    return {
+      id: el.attrs['id'] ?? '',
+      expr: el.attrs['expr'],
+      src: el.attrs['src'],
+      text: inlineText(el),
+      line: el.line,
+      column: el.column,
+    };
+  }
+}
+
+function inlineText(el: XmlElement): string | undefined {
+  if (el.children.length === 0) return undefined;
+  const allText = el.children.every((c) => typeof c === 'string');
+  const text = (allText ? textOf(el) : el.children.map(serializeXml).join('')).trim();
+  return text.length > 0 ? text : undefined;
+}
+
+function normalizeDescriptor(d: string): string {
+  if (d === '*') return d;
+  if (d.endsWith('.*')) return d.slice(0, -2);
+  if (d.endsWith('.')) return d.slice(0, -1);
+  return d;
+}

@@ -1,0 +1,506 @@
+/**
+ * One running SCXML session: the W3C algorithm (Appendix D) of macrosteps and microsteps — eventless transitions
+ * first, then the internal queue, then one external event — with document-order selection, the optimal enabled
+ * transition set (conflict resolution by exit sets), history, parallel regions and done events.
+ *
+ * Executable content, sends and invokes live in sibling modules; this file keeps only the state-machine semantics.
+ * All time comes from the injected clock and timer service, so a session can run on a virtual clock and be
+ * snapshotted and resumed anywhere (see snapshot.ts).
+ */
+import { DataModel, ExecutionError } from './datamodel.js';
+import { errorEvent, makeEvent, nameMatches } from './events.js';
+import { evalContent, evalParams, executeBlock, type ExecutionHost } from './execute.js';
+import { Dispatcher } from './dispatch.js';
+import type { SessionSystem } from './system.js';
+import type {
+  Action,
+  Clock,
+  DataScope,
+  Evaluator,
+  EventIoProcessor,
+  LogSink,
+  ScxmlDocument,
+  ScxmlEvent,
+  SendNode,
+  SourceResolver,
+  StateNode,
+  TimerService,
+  TransitionNode,
+} from './types.js';
+
+/** Everything a session is given; children inherit all but `document`, `sessionId` and `parent`. */
+export interface SessionOptions {
+  readonly document: ScxmlDocument;
+  readonly evaluator: Evaluator;
+  readonly clock: Clock;
+  readonly timers: TimerService;
+  readonly system: SessionSystem;
+  /** `_sessionid`; also the prefix of generated send and invoke ids. */
+  readonly sessionId: string;
+  /** Outside I/O processors by `<send type>` (for example `beckon`). */
+  readonly ioProcessors?: Readonly<Record<string, EventIoProcessor>>;
+  readonly resolver?: SourceResolver;
+  readonly log?: LogSink;
+  /** Exposed read-only to the document as `_x`. */
+  readonly platform?: unknown;
+  /** Microsteps allowed per macrostep before the session is stopped (default 100,000). */
+  readonly maxMicrosteps?: number;
+  /** Called after each completed macrostep (for durability and tracing). */
+  readonly onMacrostep?: (session: ScxmlSession) => void;
+  /** Called when a limit stops the session. */
+  readonly onFault?: (session: ScxmlSession, message: string) => void;
+  /** Set for invoked children. */
+  readonly parent?: { readonly session: ScxmlSession; readonly invokeid: string };
+  /** Values for `<data>` ids, from the invoking `<param>`/`namelist`. */
+  readonly initialData?: Map<string, unknown>;
+}
+
+const byOrder = (a: StateNode, b: StateNode): number => a.order - b.order;
+const isDescendant = (s: StateNode, of: StateNode): boolean =>
+  s.order > of.order && s.order <= of.lastDescendant;
+const isAtomic = (s: StateNode): boolean =>
+  s.kind === 'final' || (s.kind === 'state' && s.initial === undefined);
+const isCompound = (s: StateNode): boolean =>
+  (s.kind === 'state' || s.kind === 'scxml') && s.initial !== undefined;
+
+/** A live SCXML session. Create with {@link createSession} or resume with `restoreSession`. */
+export class ScxmlSession implements ExecutionHost {
+  readonly doc: ScxmlDocument;
+  readonly sessionId: string;
+  readonly dm: DataModel;
+  readonly dispatcher: Dispatcher;
+  configuration = new Set<StateNode>();
+  statesToInvoke = new Set<StateNode>();
+  historyValue = new Map<string, StateNode[]>();
+  dataInitialized = new Set<StateNode>();
+  internalQueue: ScxmlEvent[] = [];
+  externalQueue: ScxmlEvent[] = [];
+  /** `idle` before start, `running`, `done` after a top-level final, `stopped` when cancelled or faulted. */
+  status: 'idle' | 'running' | 'done' | 'stopped' = 'idle';
+  private microsteps = 0;
+
+  constructor(readonly options: SessionOptions) {
+    this.doc = options.document;
+    this.sessionId = options.sessionId;
+    const scope: DataScope = Object.create(null) as DataScope;
+    this.dm = new DataModel(this.doc, options.evaluator, scope);
+    this.dispatcher = new Dispatcher(this);
+    scope['_event'] = undefined;
+    scope['_sessionid'] = this.sessionId;
+    scope['_name'] = this.doc.name;
+    scope['_ioprocessors'] = this.dispatcher.ioprocessors();
+    scope['_x'] = options.platform;
+    scope['In'] = (id: string): boolean => {
+      const s = this.doc.byId.get(id);
+      return s !== undefined && this.configuration.has(s);
+    };
+    options.system.sessions.set(this.sessionId, this);
+  }
+
+  /** True while the session can still take events. */
+  get running(): boolean {
+    return this.status === 'running';
+  }
+
+  /** Active state ids in document order (compound, parallel and atomic). */
+  configurationIds(): string[] {
+    return [...this.configuration].sort(byOrder).map((s) => s.id);
+  }
+
+  /** Active atomic state ids in document order. */
+  atomicIds(): string[] {
+    return [...this.configuration]
+      .filter(isAtomic)
+      .sort(byOrder)
+      .map((s) => s.id);
+  }
+
+  /** Enters the initial configuration (the first macrostep). Events queued before are processed after it. */
+  start(): void {
+    if (this.status !== 'idle') return;
+    this.status = 'running';
+    this.options.system.wake(this);
+  }
+
+  /** Queues an external event and processes it (unless a drain is already running higher up the stack). */
+  send(event: ScxmlEvent | string, data?: unknown): void {
+    const ev: ScxmlEvent = typeof event === 'string' ? makeEvent(event, 'external', data) : event;
+    this.enqueueExternal(ev);
+  }
+
+  /** Adds to the external queue and wakes the session. */
+  enqueueExternal(ev: ScxmlEvent): void {
+    if (this.status === 'done' || this.status === 'stopped') return;
+    this.externalQueue.push(ev);
+    this.options.system.wake(this);
+  }
+
+  /** Creates a child session for `<invoke>` sharing this session's ports. */
+  createChild(doc: ScxmlDocument, invokeid: string, initialData?: Map<string, unknown>): ScxmlSession {
+    const { onMacrostep: _m, onFault: _f, ...inherited } = this.options;
+    return new ScxmlSession({
+      ...inherited,
+      document: doc,
+      sessionId: `${this.sessionId}.${invokeid}`,
+      parent: { session: this, invokeid },
+      initialData,
+    });
+  }
+
+  /** Stops without running exit handlers (invoke cancellation, or shutdown of the host). */
+  stop(): void {
+    if (this.status === 'done' || this.status === 'stopped') return;
+    this.status = 'stopped';
+    this.halt();
+  }
+
+  // ---- ExecutionHost -------------------------------------------------------------------------------------------
+
+  raiseInternal(event: ScxmlEvent): void {
+    this.internalQueue.push(event);
+  }
+
+  log(label: string | undefined, value: unknown, line: number): void {
+    this.options.log?.(label, value, line);
+  }
+
+  dispatch(node: SendNode): void {
+    this.dispatcher.send(node);
+  }
+
+  cancel(sendid: string): void {
+    this.dispatcher.cancel(sendid);
+  }
+
+  // ---- run loop --------------------------------------------------------------------------------------------------
+
+  /** Called by the system: performs the first macrostep if due, then one macrostep per queued external event. */
+  runQueued(): void {
+    if (this.status !== 'running') return;
+    if (this.configuration.size === 0) {
+      this.microsteps = 0;
+      this.initialize();
+      this.enterStates([this.doc.root.initial!]);
+      this.settle();
+    } else if (this.internalQueue.length > 0) {
+      this.microsteps = 0;
+      this.settle();
+    }
+    while (this.status === 'running' && this.externalQueue.length > 0) {
+      const ev = this.externalQueue.shift()!;
+      this.microsteps = 0;
+      this.dm.scope['_event'] = ev;
+      this.dispatcher.beforeExternal(ev);
+      const enabled = this.selectTransitions(ev);
+      if (enabled.length > 0) this.microstep(enabled);
+      this.settle();
+    }
+  }
+
+  private initialize(): void {
+    const init = this.doc.binding === 'early' ? this.doc.states : [this.doc.root];
+    for (const s of init) this.initState(s);
+    if (this.doc.script) executeBlock(this, [this.doc.script]);
+  }
+
+  private initState(s: StateNode): void {
+    if (this.dataInitialized.has(s)) return;
+    this.dataInitialized.add(s);
+    for (const d of s.data) {
+      try {
+        this.dm.initData(d, this.options.resolver, this.options.initialData);
+      } catch (err) {
+        if (!(err instanceof ExecutionError)) throw err;
+        this.raiseInternal(errorEvent('error.execution', err.message, err.line));
+      }
+    }
+  }
+
+  /** Runs eventless transitions and internal events to completion, then invokes; repeats while that raised events. */
+  private settle(): void {
+    for (;;) {
+      while (this.status === 'running') {
+        let enabled = this.selectTransitions(undefined);
+        if (enabled.length === 0) {
+          const ev = this.internalQueue.shift();
+          if (!ev) break;
+          this.dm.scope['_event'] = ev;
+          enabled = this.selectTransitions(ev);
+        }
+        if (enabled.length > 0) this.microstep(enabled);
+      }
+      if (this.status !== 'running') break;
+      const toInvoke = [...this.statesToInvoke].sort(byOrder);
+      this.statesToInvoke.clear();
+      for (const s of toInvoke) for (const inv of s.invokes) this.dispatcher.invoke(inv);
+      if (this.internalQueue.length === 0) break;
+    }
+    if (this.status === 'done') this.exitInterpreter();
+    this.options.onMacrostep?.(this);
+  }
+
+  private selectTransitions(ev: ScxmlEvent | undefined): TransitionNode[] {
+    const enabled: TransitionNode[] = [];
+    const atomic = [...this.configuration].filter(isAtomic).sort(byOrder);
+    for (const state of atomic) {
+      let found: TransitionNode | undefined;
+      for (let s: StateNode | undefined = state; s && !found; s = s.parent) {
+        for (const t of s.transitions) {
+          if (
+            ev === undefined
+              ? t.events !== undefined
+              : t.events === undefined || !nameMatches(t.events, ev.name)
+          )
+            continue;
+          if (t.cond !== undefined && !this.condition(t)) continue;
+          found = t;
+          break;
+        }
+      }
+      if (found && !enabled.includes(found)) enabled.push(found);
+    }
+    return enabled.length > 1 ? this.removeConflicts(enabled) : enabled;
+  }
+
+  private condition(t: TransitionNode): boolean {
+    try {
+      return this.dm.cond(t.cond!, t.line);
+    } catch (err) {
+      if (!(err instanceof ExecutionError)) throw err;
+      this.raiseInternal(errorEvent('error.execution', err.message, err.line));
+      return false;
+    }
+  }
+
+  private removeConflicts(enabled: TransitionNode[]): TransitionNode[] {
+    const filtered: TransitionNode[] = [];
+    const exitSets = new Map<TransitionNode, Set<StateNode>>();
+    const exitSet = (t: TransitionNode): Set<StateNode> => {
+      let set = exitSets.get(t);
+      if (!set) exitSets.set(t, (set = this.computeExitSet([t])));
+      return set;
+    };
+    for (const t1 of enabled) {
+      let preempted = false;
+      const toRemove: TransitionNode[] = [];
+      for (const t2 of filtered) {
+        const e1 = exitSet(t1);
+        let intersects = false;
+        for (const s of exitSet(t2))
+          if (e1.has(s)) {
+            intersects = true;
+            break;
+          }
+        if (!intersects) continue;
+        if (isDescendant(t1.source, t2.source)) toRemove.push(t2);
+        else {
+          preempted = true;
+          break;
+        }
+      }
+      if (preempted) continue;
+      for (const t of toRemove) filtered.splice(filtered.indexOf(t), 1);
+      filtered.push(t1);
+    }
+    return filtered;
+  }
+
+  private microstep(enabled: TransitionNode[]): void {
+    if (++this.microsteps > (this.options.maxMicrosteps ?? 100_000)) {
+      this.fault(`more than ${this.options.maxMicrosteps ?? 100_000} microsteps in one macrostep`);
+      return;
+    }
+    this.exitStates(enabled);
+    for (const t of enabled) executeBlock(this, t.actions);
+    this.enterStates(enabled);
+  }
+
+  /** Stops the session because a limit was breached. */
+  fault(message: string): void {
+    this.status = 'stopped';
+    this.halt();
+    this.options.onFault?.(this, message);
+  }
+
+  private computeExitSet(transitions: TransitionNode[]): Set<StateNode> {
+    const out = new Set<StateNode>();
+    for (const t of transitions) {
+      if (t.targets.length === 0) continue;
+      const domain = this.transitionDomain(t);
+      for (const s of this.configuration) if (domain === undefined || isDescendant(s, domain)) out.add(s);
+    }
+    return out;
+  }
+
+  private exitStates(enabled: TransitionNode[]): void {
+    const toExit = [...this.computeExitSet(enabled)].sort(byOrder).reverse();
+    for (const s of toExit) this.statesToInvoke.delete(s);
+    for (const s of toExit) {
+      for (const h of s.history) {
+        const f = h.deep
+          ? (x: StateNode) => isAtomic(x) && isDescendant(x, s)
+          : (x: StateNode) => x.parent === s;
+        this.historyValue.set(h.id, [...this.configuration].filter(f));
+      }
+    }
+    for (const s of toExit) {
+      for (const block of s.onexit) executeBlock(this, block);
+      this.dispatcher.cancelInvokesOf(s);
+      this.configuration.delete(s);
+    }
+  }
+
+  private enterStates(enabled: TransitionNode[]): void {
+    const toEnter = new Set<StateNode>();
+    const forDefaultEntry = new Set<StateNode>();
+    const historyContent = new Map<StateNode, Action[]>();
+    for (const t of enabled) {
+      for (const s of t.targets) this.addDescendants(s, toEnter, forDefaultEntry, historyContent);
+      const domain = this.transitionDomain(t);
+      for (const s of this.effectiveTargets(t))
+        this.addAncestors(s, domain, toEnter, forDefaultEntry, historyContent);
+    }
+    for (const s of [...toEnter].sort(byOrder)) {
+      this.configuration.add(s);
+      this.statesToInvoke.add(s);
+      if (this.doc.binding === 'late') this.initState(s);
+      for (const block of s.onentry) executeBlock(this, block);
+      if (forDefaultEntry.has(s) && s.initial) executeBlock(this, s.initial.actions);
+      const hc = historyContent.get(s);
+      if (hc) executeBlock(this, hc);
+      if (s.kind !== 'final') continue;
+      const parent = s.parent!;
+      if (parent.kind === 'scxml') {
+        this.status = 'done';
+        continue;
+      }
+      this.raiseInternal(makeEvent(`done.state.${parent.id}`, 'platform', this.doneData(s)));
+      const grand = parent.parent;
+      if (
+        grand?.kind === 'parallel' &&
+        grand.children.every((c) => c.kind === 'history' || this.isInFinalState(c))
+      )
+        this.raiseInternal(makeEvent(`done.state.${grand.id}`, 'platform'));
+    }
+  }
+
+  /** Evaluates a final state's `<donedata>`; an error raises `error.execution` and yields no data. */
+  doneData(s: StateNode): unknown {
+    const dd = s.donedata;
+    if (!dd) return undefined;
+    try {
+      if (dd.content) return evalContent(this.dm, dd.content);
+      return evalParams(this.dm, [], dd.params, s.line);
+    } catch (err) {
+      if (!(err instanceof ExecutionError)) throw err;
+      this.raiseInternal(errorEvent('error.execution', err.message, err.line));
+      return undefined;
+    }
+  }
+
+  private addDescendants(
+    s: StateNode,
+    toEnter: Set<StateNode>,
+    dflt: Set<StateNode>,
+    hc: Map<StateNode, Action[]>,
+  ): void {
+    if (s.kind === 'history') {
+      const stored = this.historyValue.get(s.id);
+      const targets = stored ?? s.initial?.targets ?? [];
+      if (!stored && s.initial) hc.set(s.parent!, s.initial.actions);
+      for (const t of targets) this.addDescendants(t, toEnter, dflt, hc);
+      for (const t of targets) this.addAncestors(t, s.parent, toEnter, dflt, hc);
+      return;
+    }
+    toEnter.add(s);
+    if (s.kind === 'parallel') {
+      for (const child of s.children) {
+        if (child.kind === 'history') continue;
+        if (![...toEnter].some((x) => x === child || isDescendant(x, child)))
+          this.addDescendants(child, toEnter, dflt, hc);
+      }
+    } else if (isCompound(s)) {
+      dflt.add(s);
+      for (const t of s.initial!.targets) this.addDescendants(t, toEnter, dflt, hc);
+      for (const t of s.initial!.targets) this.addAncestors(t, s, toEnter, dflt, hc);
+    }
+  }
+
+  private addAncestors(
+    s: StateNode,
+    upTo: StateNode | undefined,
+    toEnter: Set<StateNode>,
+    dflt: Set<StateNode>,
+    hc: Map<StateNode, Action[]>,
+  ): void {
+    for (const anc of s.ancestors) {
+      if (anc === upTo || anc.kind === 'scxml') break;
+      toEnter.add(anc);
+      if (anc.kind !== 'parallel') continue;
+      for (const child of anc.children) {
+        if (child.kind === 'history') continue;
+        if (![...toEnter].some((x) => x === child || isDescendant(x, child)))
+          this.addDescendants(child, toEnter, dflt, hc);
+      }
+    }
+  }
+
+  private isInFinalState(s: StateNode): boolean {
+    if (s.kind === 'parallel') return s.children.every((c) => c.kind === 'history' || this.isInFinalState(c));
+    if (isCompound(s)) return s.children.some((c) => c.kind === 'final' && this.configuration.has(c));
+    return false;
+  }
+
+  private effectiveTargets(t: TransitionNode): StateNode[] {
+    const out: StateNode[] = [];
+    for (const s of t.targets) {
+      if (s.kind !== 'history') {
+        if (!out.includes(s)) out.push(s);
+        continue;
+      }
+      const stored = this.historyValue.get(s.id);
+      for (const x of stored ?? (s.initial ? this.effectiveTargets(s.initial) : []))
+        if (!out.includes(x)) out.push(x);
+    }
+    return out;
+  }
+
+  /** The state whose descendants a transition exits and enters; `undefined` means the document root. */
+  private transitionDomain(t: TransitionNode): StateNode | undefined {
+    const targets = this.effectiveTargets(t);
+    if (targets.length === 0) return undefined;
+    if (t.source.kind === 'scxml') return t.source;
+    if (t.internal && isCompound(t.source) && targets.every((s) => isDescendant(s, t.source)))
+      return t.source;
+    for (const anc of t.source.ancestors) {
+      if (anc.kind !== 'scxml' && !isCompound(anc)) continue;
+      if (targets.every((s) => isDescendant(s, anc))) return anc;
+    }
+    return this.doc.root;
+  }
+
+  private exitInterpreter(): void {
+    const states = [...this.configuration].sort(byOrder).reverse();
+    let finalState: StateNode | undefined;
+    for (const s of states) {
+      for (const block of s.onexit) executeBlock(this, block);
+      this.dispatcher.cancelInvokesOf(s);
+      if (s.kind === 'final' && s.parent?.kind === 'scxml') finalState = s;
+    }
+    this.halt();
+    const parent = this.options.parent;
+    if (finalState && parent) {
+      const data = this.doneData(finalState);
+      parent.session.enqueueExternal(
+        makeEvent(`done.invoke.${parent.invokeid}`, 'external', data, undefined, parent.invokeid),
+      );
+    }
+  }
+
+  private halt(): void {
+    this.dispatcher.shutdown();
+    this.internalQueue.length = 0;
+    this.externalQueue.length = 0;
+    this.options.system.sessions.delete(this.sessionId);
+  }
+}
