@@ -12,7 +12,8 @@ import { parse as parseYaml } from 'yaml';
 
 const Int = (def: number, min: number, max: number, description: string) =>
   Type.Integer({ default: def, minimum: min, maximum: max, description });
-const Section = <T extends Record<string, TSchema>>(props: T) => Type.Object(props, { additionalProperties: false, default: {} });
+const Section = <T extends Record<string, TSchema>>(props: T) =>
+  Type.Object(props, { additionalProperties: false, default: {} });
 
 export const ConfigSchema = Type.Object(
   {
@@ -20,9 +21,14 @@ export const ConfigSchema = Type.Object(
       port: Int(9081, 0, 65535, 'HTTP port (GWE default 9081)'),
       host: Type.String({ default: '0.0.0.0' }),
     }),
-    https: Section({ port: Int(9443, 0, 65535, 'HTTPS port (terminate TLS in front of Beckon; see docs/operations.md)') }),
+    https: Section({
+      port: Int(9443, 0, 65535, 'HTTPS port (terminate TLS in front of Beckon; see docs/operations.md)'),
+    }),
     dataDir: Type.String({ default: '.beckon-data', description: 'Directory of the embedded SQLite store' }),
-    databaseUrl: Type.String({ default: '', description: 'postgres:// URL selects PostgreSQL; empty = embedded SQLite' }),
+    databaseUrl: Type.String({
+      default: '',
+      description: 'postgres:// URL selects PostgreSQL; empty = embedded SQLite',
+    }),
     engagement: Section({
       visitExpirationTime: Int(86400, 0, 31_536_000, 'Maximum visit age in seconds; 0 = never'),
       strictEngagementMode: Type.Boolean({ default: true }),
@@ -30,7 +36,9 @@ export const ConfigSchema = Type.Object(
       registrationFormExpirationTime: Int(120, 10, 1800, 'Seconds to complete the registration form'),
     }),
     domainSeparation: Type.Boolean({ default: false }),
-    visit: Section({ inactivityTimeout: Int(1800, 60, 86400, 'Server-side visit end after silence, seconds') }),
+    visit: Section({
+      inactivityTimeout: Int(1800, 60, 86400, 'Server-side visit end after silence, seconds'),
+    }),
     ingest: Section({
       maxBatchEvents: Int(100, 1, 1000, 'Events per POST /server/events'),
       maxBodyBytes: Int(262144, 1024, 16_777_216, 'Largest ingest body'),
@@ -85,7 +93,11 @@ function merge(target: Record<string, unknown>, source: Record<string, unknown>)
   for (const [key, value] of Object.entries(source)) {
     const prev = out[key];
     out[key] =
-      typeof value === 'object' && value !== null && !Array.isArray(value) && typeof prev === 'object' && prev !== null
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value) &&
+      typeof prev === 'object' &&
+      prev !== null
         ? merge(prev as Record<string, unknown>, value as Record<string, unknown>)
         : value;
   }
@@ -134,10 +146,13 @@ function readConfigFile(file: string): Record<string, unknown> {
   try {
     parsed = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`config file ${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(error as Error).message}`);
+    throw new ConfigError(
+      `config file ${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(error as Error).message}`,
+    );
   }
   if (parsed === null || parsed === undefined) return {};
-  if (typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConfigError(`config file ${file} must hold an object`);
+  if (typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new ConfigError(`config file ${file} must hold an object`);
   return parsed as Record<string, unknown>;
 }
 
@@ -145,7 +160,10 @@ function readConfigFile(file: string): Record<string, unknown> {
  * Loads the configuration of this process: `overrides` (from the command line) win over the environment,
  * which wins over the file named by `BECKON_CONFIG`, which wins over the defaults.
  */
-export function loadConfig(overrides: Record<string, unknown> = {}, env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+export function loadConfig(
+  overrides: Record<string, unknown> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Readonly<Config> {
   const file = env.BECKON_CONFIG ? readConfigFile(path.resolve(env.BECKON_CONFIG)) : {};
   return buildConfig(merge(merge(file, envOverrides(env)), overrides));
 }

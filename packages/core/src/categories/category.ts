@@ -11,19 +11,22 @@ const FIELD_PATTERN = /^(url|title|eventName|languageCode|referrer|data(\.[^.]+)
 const MAX_VALUE = 2048;
 const DEFAULT_FIELDS = ['url', 'title'];
 
-export type CategoryValidation = { ok: true; category: Category } | { ok: false; field: string; message: string };
+export type CategoryValidation =
+  { ok: true; category: Category } | { ok: false; field: string; message: string };
 
 const fail = (field: string, message: string): CategoryValidation => ({ ok: false, field, message });
 
 /** Validates a category body and fills defaults. `name` comes from the path when the API is used. */
 export function validateCategory(raw: unknown, name?: string): CategoryValidation {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('body', 'category must be a JSON object');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return fail('body', 'category must be a JSON object');
   const body = raw as Record<string, unknown>;
   const categoryName = name ?? body.name;
   if (typeof categoryName !== 'string' || !NAME_PATTERN.test(categoryName)) {
     return fail('name', 'name must be 1-64 characters without ";" or control characters');
   }
-  if (body.name !== undefined && body.name !== categoryName) return fail('name', 'name in the body differs from the path');
+  if (body.name !== undefined && body.name !== categoryName)
+    return fail('name', 'name in the body differs from the path');
   const description = body.description ?? '';
   if (typeof description !== 'string' || description.length > 1024) {
     return fail('description', 'description must be a string of at most 1024 characters');
@@ -33,7 +36,8 @@ export function validateCategory(raw: unknown, name?: string): CategoryValidatio
   const tags: CategoryTag[] = [];
   for (const [i, rawTag] of body.tags.entries()) {
     const at = `tags[${i}]`;
-    if (typeof rawTag !== 'object' || rawTag === null || Array.isArray(rawTag)) return fail(at, `${at} must be an object`);
+    if (typeof rawTag !== 'object' || rawTag === null || Array.isArray(rawTag))
+      return fail(at, `${at} must be an object`);
     const tag = rawTag as Record<string, unknown>;
     const { expression } = tag;
     if (typeof expression !== 'string' || expression.length < 1 || expression.length > 512) {
@@ -42,21 +46,28 @@ export function validateCategory(raw: unknown, name?: string): CategoryValidatio
     const regex = tag.regex ?? false;
     const caseSensitive = tag.caseSensitive ?? false;
     if (typeof regex !== 'boolean') return fail(`${at}.regex`, `${at}.regex must be a boolean`);
-    if (typeof caseSensitive !== 'boolean') return fail(`${at}.caseSensitive`, `${at}.caseSensitive must be a boolean`);
+    if (typeof caseSensitive !== 'boolean')
+      return fail(`${at}.caseSensitive`, `${at}.caseSensitive must be a boolean`);
     const fields = tag.fields ?? DEFAULT_FIELDS;
     if (!Array.isArray(fields) || fields.length === 0) {
       return fail(`${at}.fields`, `${at}.fields must be a non-empty array`);
     }
     for (const field of fields) {
       if (typeof field !== 'string' || !FIELD_PATTERN.test(field)) {
-        return fail(`${at}.fields`, `${at}.fields: unknown field ${JSON.stringify(field)}; allowed url, title, eventName, languageCode, referrer, data.<key>`);
+        return fail(
+          `${at}.fields`,
+          `${at}.fields: unknown field ${JSON.stringify(field)}; allowed url, title, eventName, languageCode, referrer, data.<key>`,
+        );
       }
     }
     if (regex) {
       try {
         new RegExp(expression, caseSensitive ? '' : 'i');
       } catch (error) {
-        return fail(`${at}.expression`, `${at}.expression is not a valid regular expression: ${(error as Error).message}`);
+        return fail(
+          `${at}.expression`,
+          `${at}.expression is not a valid regular expression: ${(error as Error).message}`,
+        );
       }
     }
     tags.push({ expression, regex, caseSensitive, fields: [...(fields as string[])] });
@@ -131,13 +142,17 @@ export interface Categorizer {
 
 /** Compiles validated categories (see `validateCategory`) into a categorizer. */
 export function compileCategories(categories: readonly Category[]): Categorizer {
-  const compiled = categories.map((category) => ({ name: category.name, tags: category.tags.map(tagMatcher) }));
+  const compiled = categories.map((category) => ({
+    name: category.name,
+    tags: category.tags.map(tagMatcher),
+  }));
   return {
     categories,
     categorize(input) {
       let result = '';
       for (const category of compiled) {
-        if (category.tags.some((match) => match(input))) result = result === '' ? category.name : `${result};${category.name}`;
+        if (category.tags.some((match) => match(input)))
+          result = result === '' ? category.name : `${result};${category.name}`;
       }
       return result;
     },

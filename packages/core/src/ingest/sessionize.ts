@@ -65,7 +65,11 @@ const NOT_ATTRIBUTES = new Set<string>(['userId', 'userIdSignature', ...ATTRIBUT
 const str = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 /** Whether a stored visit can take no more events: past its maximum age or ended by inactivity. */
-export function visitHasEnded(state: VisitState, now: number, ctx: Pick<SessionizeContext, 'visitExpirationMs' | 'inactivityMs'>): boolean {
+export function visitHasEnded(
+  state: VisitState,
+  now: number,
+  ctx: Pick<SessionizeContext, 'visitExpirationMs' | 'inactivityMs'>,
+): boolean {
   if (state.endedAt > 0) return true;
   if (ctx.visitExpirationMs > 0 && now - state.startDate >= ctx.visitExpirationMs) return true;
   return now - state.lastEventAt >= ctx.inactivityMs;
@@ -109,11 +113,13 @@ export function sessionize(
   }
 
   const isIdentityEvent =
-    ev.eventType === 'SYSTEM' && (ev.eventName === 'SignIn' || ev.eventName === 'SignOut' || ev.eventName === 'UserInfo');
+    ev.eventType === 'SYSTEM' &&
+    (ev.eventName === 'SignIn' || ev.eventName === 'SignOut' || ev.eventName === 'UserInfo');
   let verified = false;
   if (isIdentityEvent && ev.eventName !== 'SignOut') {
     const check = identityVerification(ev, ctx);
-    if (check === 'invalid') return { ok: false, code: 'invalidSignature', message: 'data.userIdSignature does not verify' };
+    if (check === 'invalid')
+      return { ok: false, code: 'invalidSignature', message: 'data.userIdSignature does not verify' };
     verified = check === 'verified';
   }
 
@@ -193,7 +199,8 @@ export function sessionize(
 function identityVerification(ev: ValidEvent, ctx: SessionizeContext): 'verified' | 'unverified' | 'invalid' {
   const signature = ev.data.userIdSignature;
   const userId = String(ev.data.userId).trim();
-  if (typeof signature !== 'string' || signature === '') return ctx.requireSignature ? 'invalid' : 'unverified';
+  if (typeof signature !== 'string' || signature === '')
+    return ctx.requireSignature ? 'invalid' : 'unverified';
   const result = ctx.verifySignature(userId, signature);
   if (result === null) return ctx.requireSignature ? 'invalid' : 'unverified';
   return result ? 'verified' : 'invalid';
@@ -233,7 +240,9 @@ function applyIdentity(
   if (ev.eventName === 'SignOut') {
     if (current && current.scope === 'Authenticated') {
       visit.current = associate(current, 'Recognized');
-      identities.push(identityWrite({ identityId: current.identityId, verified: current.verified }, ev.data, now));
+      identities.push(
+        identityWrite({ identityId: current.identityId, verified: current.verified }, ev.data, now),
+      );
     }
     return;
   }

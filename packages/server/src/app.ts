@@ -1,0 +1,157 @@
+/**
+ * Builds the Beckon HTTP application without listening (tests call it in-process with `inject()`; `main.ts` is
+ * the only file that listens). Wires config, store, services and routes; owns nothing else.
+ */
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import { BeckonError } from '@beckon/protocol';
+import type { Config } from './config.js';
+import { installCors, isPublicPath } from './http/cors.js';
+import { installErrorHandling } from './http/errors.js';
+import { sharedSchemas } from './http/schemas.js';
+import { createMetrics } from './metrics.js';
+import type { Metrics } from './metrics.js';
+import { categoryRoutes } from './routes/categories.js';
+import { historyRoutes } from './routes/history.js';
+import { ingestRoutes } from './routes/ingest.js';
+import { opsRoutes } from './routes/ops.js';
+import { ApiKeyAuth } from './services/auth.js';
+import { CategoryService } from './services/category-service.js';
+import { HistoryService } from './services/history-service.js';
+import { IngestService } from './services/ingest-service.js';
+import type { SqlStore } from './store/sql-store.js';
+import type { StoredEvent } from '@beckon/protocol';
+
+export interface BuildAppOptions {
+  config: Readonly<Config>;
+  store: SqlStore;
+  /** Clock in ms (default Date.now). */
+  now?: () => number;
+  metrics?: Metrics;
+  /** pino logger options, or false for none (tests). */
+  logger?: boolean | Record<string, unknown>;
+  onStored?: (events: StoredEvent[]) => void;
+}
+
+export interface BeckonApp {
+  app: FastifyInstance;
+  services: { ingest: IngestService; history: HistoryService; categories: CategoryService; auth: ApiKeyAuth };
+  metrics: Metrics;
+  /** Stops accepting work, finishes in-flight commits, closes the store. */
+  shutdown(): Promise<void>;
+}
+
+export async function buildApp(options: BuildAppOptions): Promise<BeckonApp> {
+  const { config, store } = options;
+  const now = options.now ?? Date.now;
+  const metrics = options.metrics ?? createMetrics();
+  const app = Fastify({
+    logger: options.logger === undefined ? { level: config.log.level } : options.logger,
+    trustProxy: config.security.trustProxy,
+    bodyLimit: 1_048_576,
+    ajv: { customOptions: { coerceTypes: 'array', allErrors: false, removeAdditional: false } },
+  });
+  let shuttingDown = false;
+
+  // JSON bodies: also text/plain (sendBeacon). A parse failure is the catalogued invalidJson.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(
+    ['application/json', 'text/plain'],
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      try {
+        done(null, body === '' ? undefined : JSON.parse(body as string));
+      } catch (error) {
+        done(
+          new BeckonError('invalidJson', `the body is not valid JSON: ${(error as Error).message}`),
+          undefined,
+        );
+      }
+    },
+  );
+
+  for (const schema of sharedSchemas) app.addSchema(schema);
+  installErrorHandling(app);
+  installCors(app, config.cors.apiOrigins);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Beckon REST API',
+        version: '0.1.0',
+        description: 'GWE-compatible ingestion and History API',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+  });
+  await app.register(rateLimit, {
+    global: true,
+    max: (request) =>
+      request.url.startsWith('/server/events')
+        ? config.ingest.rateLimitPerIpPerMin
+        : config.api.rateLimitPerKeyPerMin,
+    timeWindow: 60_000,
+    keyGenerator: (request) =>
+      request.url.startsWith('/server/data') && request.headers.authorization
+        ? `key:${request.headers.authorization}`
+        : `ip:${request.ip}`,
+    allowList: (request) => request.method === 'OPTIONS' || !request.url.startsWith('/server/'),
+    errorResponseBuilder: (_request, context) =>
+      Object.assign(
+        new BeckonError('rateLimited', `rate limit of ${context.max} requests per minute exceeded`),
+        {
+          statusCode: 429,
+        },
+      ),
+  });
+
+  const categories = new CategoryService({ store, now });
+  await categories.start();
+  const ingestOptions: ConstructorParameters<typeof IngestService>[0] = {
+    store,
+    config,
+    categories,
+    metrics,
+    now,
+  };
+  if (options.onStored) ingestOptions.onStored = options.onStored;
+  const ingest = new IngestService(ingestOptions);
+  const history = new HistoryService({ store, config, now });
+  const auth = new ApiKeyAuth({ store });
+
+  app.addHook('onRequest', async (request) => {
+    if (shuttingDown && request.url.startsWith('/server/')) {
+      throw new BeckonError('unavailable', 'the server is shutting down', {
+        'Retry-After': '5',
+        Connection: 'close',
+      });
+    }
+    if (
+      request.method !== 'OPTIONS' &&
+      request.url.startsWith('/server/data') &&
+      !isPublicPath(request.url)
+    ) {
+      await auth.authorize(request.headers.authorization, request.method);
+    }
+  });
+
+  await app.register(ingestRoutes, { ingest, config, metrics });
+  await app.register(historyRoutes, { history, store, config, now });
+  await app.register(categoryRoutes, { categories });
+  await app.register(opsRoutes, { store, metrics, isShuttingDown: () => shuttingDown });
+
+  return {
+    app,
+    services: { ingest, history, categories, auth },
+    metrics,
+    async shutdown() {
+      shuttingDown = true;
+      categories.stop();
+      await app.close(); // waits for in-flight requests, whose commits are awaited by their handlers
+      await store.close(); // drains any queued commit
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * The Beckon server process: the only file that listens. Loads the config, opens the store (running
+ * migrations), builds the app, listens, and on SIGTERM / SIGINT shuts down gracefully: stop accepting, finish
+ * in-flight requests and their commits, close the store.
+ */
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import type { BeckonApp } from './app.js';
+import type { Config } from './config.js';
+import { openStore } from './store/open-store.js';
+
+export interface StartOptions {
+  config: Readonly<Config>;
+  /** Called with the app before it listens, to mount extra routes (demo site). */
+  extend?: (app: FastifyInstance) => Promise<void> | void;
+  /** Install SIGTERM/SIGINT handlers (default true). */
+  handleSignals?: boolean;
+}
+
+export interface RunningServer extends BeckonApp {
+  url: string;
+  port: number;
+}
+
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const { config } = options;
+  const beckon = await buildApp({
+    config,
+    store: await openStore({
+      dataDir: config.dataDir,
+      databaseUrl: config.databaseUrl,
+      maxEventsPerCommit: config.storage.groupCommitMaxEvents,
+      onCommit: (events, seconds) => {
+        beckon.metrics.commitDuration.observe(seconds);
+        beckon.metrics.commitEvents.observe(events);
+      },
+    }),
+  });
+  await options.extend?.(beckon.app);
+  await beckon.app.listen({ port: config.http.port, host: config.http.host });
+  const address = beckon.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.http.port;
+  const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? 'localhost' : config.http.host;
+
+  if (options.handleSignals ?? true) {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      beckon.app.log.info({ signal }, 'shutting down');
+      const force = setTimeout(() => process.exit(1), 15_000);
+      force.unref();
+      beckon.shutdown().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          beckon.app.log.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  }
+  return { ...beckon, url: `http://${host}:${port}`, port };
+}
