@@ -1,0 +1,517 @@
+/**
+ * The keyed rules engine (spec/rules.md §1, §8): pure, no I/O, no clock. The caller owns one `VisitState` per visit
+ * and hands it in with each event (`onEvent`) or when a timer is due (`fireTimers`); time comes only from the
+ * event's `receivedAt` or the `now` passed in. The engine returns the actionable events of that evaluation point
+ * and exposes the visit's next timer deadline, so a host can keep one timer wheel for all visits and persist the
+ * state (`serialize`/`restore`) with the deadline.
+ */
+import type { StoredEvent } from '@beckon/protocol';
+import type { Channel, Scalar } from './ast.js';
+import type { ActionableEvent } from './actionable.js';
+import { actionableEventId } from './actionable.js';
+import type { CompiledPackage, Component } from './compile.js';
+import type { Completion, Counters } from './components.js';
+import { branchDeadline, consumeBranch, feedWindow, stepBranch, windowCount } from './components.js';
+import type { EvalCtx } from './expr.js';
+import { truthy } from './expr.js';
+import type { ActiveRule, RuleIndex } from './rule-set.js';
+import { hostOf, RuleSet } from './rule-set.js';
+import type { PendingAbsence } from './components.js';
+import type { RuleEvent, VisitorFacts, VisitState } from './visit-state.js';
+import { newVisitState, restoreVisitState, serializeVisitStateWith } from './visit-state.js';
+
+/** An event as the engine takes it: a stored event, plus its page title when the server knows it. */
+export type EngineEvent = StoredEvent & { pageTitle?: string | null };
+
+export interface RuleEngineOptions {
+  packages?: readonly CompiledPackage[];
+  /** GWE `domainSeparation` (§2). Default false: only `default` applies. */
+  domainSeparation?: boolean;
+  /** `routing.defaultQueue.<channel>`; default `"default"`. */
+  defaultQueues?: Partial<Record<Channel, string>>;
+}
+
+/** Engine counters (§6 faults, §7 skipped facts, §8.9 drops). */
+export interface RuleEngineStats {
+  faults: Record<string, number>;
+  droppedPartialMatches: number;
+  skippedFacts: number;
+}
+
+const MAX_FACTS = 32;
+const EMPTY: string[] = [];
+
+export class RuleEngine {
+  private rs: RuleSet;
+  private readonly domainSeparation: boolean;
+  private readonly queues: Partial<Record<Channel, string>>;
+  private readonly counters: Counters = { dropped: 0 };
+  private readonly faults = new Map<string, number>();
+  private skippedFacts = 0;
+  private readonly scratch: ActiveRule[] = [];
+  private readonly seen = new Set<ActiveRule>();
+  private current: ActiveRule | null = null;
+  private currentVs: VisitState | null = null;
+  private readonly ctx: EvalCtx;
+
+  constructor(opts: RuleEngineOptions = {}) {
+    this.domainSeparation = opts.domainSeparation ?? false;
+    this.queues = opts.defaultQueues ?? {};
+    this.rs = new RuleSet(opts.packages ?? [], this.domainSeparation);
+    this.ctx = {
+      ev: null,
+      vs: newVisitState('', ''),
+      now: 0,
+      binds: null,
+      last: null,
+      keep: false,
+      windows: (i) => {
+        const ar = this.current;
+        const vs = this.currentVs;
+        if (ar === null || vs === null) return 0;
+        const k = ar.rule.branchCount + i;
+        return windowCount(
+          ar.rule.comps[k] as Extract<Component, { kind: 'window' }>,
+          vs.comps.get(ar.base + k),
+          this.ctx.now,
+        );
+      },
+      fault: () => {
+        const id = this.current?.rule.id ?? '';
+        this.faults.set(id, (this.faults.get(id) ?? 0) + 1);
+      },
+    };
+  }
+
+  /** Replaces the deployed packages (hot reload); each visit moves over at its next evaluation point (§8.13). */
+  setPackages(packages: readonly CompiledPackage[]): void {
+    this.rs = new RuleSet(packages, this.domainSeparation);
+  }
+
+  /** Whether package `name` applies to events with the engine's domainSeparation setting. */
+  isPackageActive(name: string): boolean {
+    return this.rs.isActive(name);
+  }
+
+  /** A fresh state for a new visit. */
+  newVisit(visitID: string, globalVisitID: string): VisitState {
+    const vs = newVisitState(visitID, globalVisitID);
+    vs.rs = this.rs;
+    return vs;
+  }
+
+  /**
+   * Evaluates one event of the visit (§1). Timers due strictly before the event's time fire first, so the result
+   * is the same whether the host fired them on time or not. `visitor` updates the cross-visit inputs.
+   */
+  onEvent(vs: VisitState, se: EngineEvent, visitor?: VisitorFacts | null): ActionableEvent[] {
+    this.attach(vs);
+    if (visitor) vs.visitor = visitor;
+    const t = se.receivedAt > vs.t ? se.receivedAt : vs.t;
+    const out: ActionableEvent[] = [];
+    if (vs.next < t) this.runTimers(vs, t, false, out);
+    const ev = this.track(vs, se, t);
+    const idx = this.index(ev.url);
+    const cands = this.candidates(idx, ev);
+    for (const ar of cands) this.evalRule(vs, ar, ev, out);
+    vs.next = this.computeNext(vs);
+    return out;
+  }
+
+  /** Fires every timer of the visit due at or before `now`, in deadline order, each with `t` = its deadline. */
+  fireTimers(vs: VisitState, now: number): ActionableEvent[] {
+    this.attach(vs);
+    const out: ActionableEvent[] = [];
+    if (vs.next <= now) this.runTimers(vs, now, true, out);
+    return out;
+  }
+
+  /** The visit's next timer deadline, or `null`. */
+  nextDeadline(vs: VisitState): number | null {
+    this.attach(vs);
+    return vs.next === Infinity ? null : vs.next;
+  }
+
+  /**
+   * State lifetime (§8.11): drops window and partial-match state when nothing arrived for longer than the largest
+   * window or timer and no timer is pending. Facts and refraction records stay. Returns true when it dropped.
+   */
+  expire(vs: VisitState, now: number): boolean {
+    this.attach(vs);
+    if (vs.next !== Infinity || vs.comps.size === 0) return false;
+    if (now - vs.lt <= this.index(vs.pg?.url ?? '').maxWindowMs) return false;
+    vs.comps.clear();
+    return true;
+  }
+
+  /** Compact JSON of the visit's state. */
+  serialize(vs: VisitState): string {
+    const rs = (vs.rs as RuleSet | null) ?? this.rs;
+    return serializeVisitStateWith(vs, (slot) => rs.slotKeys[slot]);
+  }
+
+  /** Restores a state from {@link serialize}; it binds to the current rule set at its next use. */
+  restore(json: string): VisitState {
+    return restoreVisitState(json);
+  }
+
+  stats(): RuleEngineStats {
+    return {
+      faults: Object.fromEntries(this.faults),
+      droppedPartialMatches: this.counters.dropped,
+      skippedFacts: this.skippedFacts,
+    };
+  }
+
+  // ---- internals ----
+
+  /** Moves a visit onto the current rule set, keeping state of unchanged components (§8.13). */
+  private attach(vs: VisitState): void {
+    const rs = this.rs;
+    if (vs.rs === rs) return;
+    const old = vs.rs as RuleSet | null;
+    const moved = new Map<number, unknown>();
+    if (vs.keyed !== null) {
+      for (const [key, st] of Object.entries(vs.keyed)) {
+        const slot = rs.slotByKey.get(key);
+        if (slot !== undefined) moved.set(slot, st);
+      }
+      vs.keyed = null;
+    } else if (old !== null) {
+      for (const [slot, st] of vs.comps) {
+        const to = rs.slotByKey.get(old.slotKeys[slot] ?? '');
+        if (to !== undefined) moved.set(to, st);
+      }
+    }
+    vs.comps = moved;
+    if (vs.fired) for (const id of Object.keys(vs.fired)) if (!rs.ruleIds.has(id)) delete vs.fired[id];
+    vs.rs = rs;
+    vs.next = this.computeNext(vs);
+  }
+
+  private index(url: string): RuleIndex {
+    return this.domainSeparation ? this.rs.indexForHost(hostOf(url)) : this.rs.indexForHost(null);
+  }
+
+  /** Visit bookkeeping (§6 roots) and the event as rules see it. */
+  private track(vs: VisitState, se: EngineEvent, t: number): RuleEvent {
+    const n = ++vs.n;
+    if (n === 1) vs.t0 = t;
+    vs.t = t;
+    const categories = se.category ? se.category.split(';').filter((c) => c !== '') : EMPTY;
+    const data = se.data ?? {};
+    const pg = vs.pg;
+    const title =
+      typeof data.title === 'string'
+        ? data.title
+        : (se.pageTitle ?? (pg !== null && pg.id === se.pageID ? pg.title : null));
+    const ev: RuleEvent = {
+      id: se.eventID,
+      n,
+      name: se.eventName,
+      type: se.eventType,
+      url: se.url,
+      title,
+      categories,
+      pageID: se.pageID,
+      timestamp: t,
+      data,
+    };
+    vs.li = ev.id;
+    vs.lp = ev.pageID;
+    vs.lt = t;
+    vs.lb = this.rs.keepsLastEvent ? ev : null;
+    for (const c of categories) if (!vs.cats.includes(c) && vs.cats.length < 64) vs.cats.push(c);
+    if (ev.name === 'PageEntered') {
+      vs.pc++;
+      vs.pg = { id: ev.pageID, url: ev.url, title, cats: categories.slice(), at: t, ei: ev.id, en: n };
+      if (!vs.open.includes(ev.pageID)) {
+        if (vs.open.length >= 16) vs.open.shift();
+        vs.open.push(ev.pageID);
+      }
+    } else if (ev.name === 'PageExited') {
+      const at = vs.open.indexOf(ev.pageID);
+      if (at >= 0) vs.open.splice(at, 1);
+    } else if (pg !== null && pg.id === ev.pageID) {
+      for (const c of categories) if (!pg.cats.includes(c) && pg.cats.length < 32) pg.cats.push(c);
+      if (pg.title === null && title !== null) pg.title = title;
+    }
+    return ev;
+  }
+
+  /** Rules whose filters can match `ev`, in evaluation order. */
+  private candidates(idx: RuleIndex, ev: RuleEvent): readonly ActiveRule[] {
+    const lists: ActiveRule[][] = [];
+    const byName = idx.byName.get(ev.name);
+    if (byName) lists.push(byName);
+    for (const c of ev.categories) {
+      const l = idx.byCategory.get(c);
+      if (l) lists.push(l);
+    }
+    if (idx.wildcard.length > 0) lists.push(idx.wildcard);
+    if (lists.length === 0) return EMPTY as unknown as ActiveRule[];
+    if (lists.length === 1) return lists[0] as ActiveRule[];
+    const out = this.scratch;
+    const seen = this.seen;
+    out.length = 0;
+    seen.clear();
+    for (const l of lists)
+      for (const ar of l)
+        if (!seen.has(ar)) {
+          seen.add(ar);
+          out.push(ar);
+        }
+    out.sort((a, b) => a.rank - b.rank);
+    return out.slice();
+  }
+
+  private setup(vs: VisitState, ar: ActiveRule, now: number): EvalCtx {
+    const c = this.ctx;
+    this.current = ar;
+    this.currentVs = vs;
+    c.vs = vs;
+    c.now = now;
+    c.binds = null;
+    c.last = null;
+    c.ev = null;
+    c.keep = ar.rule.keepsEvents;
+    return c;
+  }
+
+  private evalRule(vs: VisitState, ar: ActiveRule, ev: RuleEvent, out: ActionableEvent[]): void {
+    const r = ar.rule;
+    if (r.once && vs.fired !== null && vs.fired[r.id] !== undefined) return;
+    const c = this.setup(vs, ar, ev.timestamp);
+    const comps = r.comps;
+    for (let k = r.branchCount; k < comps.length; k++) {
+      const comp = comps[k] as Extract<Component, { kind: 'window' }>;
+      if (comp.filter.test(ev, c))
+        this.put(vs, ar.base + k, feedWindow(comp, vs.comps.get(ar.base + k), ev, c, this.counters));
+    }
+    let done: Completion[] | null = null;
+    for (let k = 0; k < r.branchCount; k++) {
+      const comp = comps[k] as Component;
+      if (comp.kind === 'idle' || comp.kind === 'dwell') continue;
+      const slot = ar.base + k;
+      const before = done === null ? 0 : done.length;
+      done ??= [];
+      this.put(vs, slot, stepBranch(comp, vs.comps.get(slot), ev, c, done, this.counters));
+      if (done.length === before && before === 0) done = null;
+    }
+    if (done !== null) this.settle(vs, ar, done, ev.timestamp, out);
+  }
+
+  private put(vs: VisitState, slot: number, st: unknown): void {
+    if (st === undefined) vs.comps.delete(slot);
+    else vs.comps.set(slot, st);
+  }
+
+  /** Guard, refraction, actions and consumption for the completions of one rule at one evaluation point (§8.6–8). */
+  private settle(
+    vs: VisitState,
+    ar: ActiveRule,
+    done: Completion[],
+    t: number,
+    out: ActionableEvent[],
+  ): void {
+    const r = ar.rule;
+    const c = this.setup(vs, ar, t);
+    for (const comp of done) {
+      c.binds = comp.binds;
+      c.last = comp.last;
+      let pass = true;
+      if (r.where !== null) {
+        try {
+          pass = truthy(r.where(c));
+        } catch {
+          c.fault();
+          pass = false;
+        }
+      }
+      if (!pass) {
+        comp.reject?.();
+        continue;
+      }
+      const prev = vs.fired?.[r.id];
+      const blocked = prev !== undefined && (r.once || (r.cooldownMs !== null && t - prev < r.cooldownMs));
+      if (!blocked) {
+        const ae = this.act(vs, ar, comp, c, t);
+        if (ae) out.push(ae);
+        (vs.fired ??= {})[r.id] = t;
+      }
+      this.consume(vs, ar, comp.cutoff);
+      return;
+    }
+  }
+
+  private consume(vs: VisitState, ar: ActiveRule, cutoff: number): void {
+    for (let k = 0; k < ar.rule.branchCount; k++) {
+      const slot = ar.base + k;
+      this.put(vs, slot, consumeBranch(ar.rule.comps[k] as Component, vs.comps.get(slot), cutoff));
+    }
+  }
+
+  private act(
+    vs: VisitState,
+    ar: ActiveRule,
+    comp: Completion,
+    c: EvalCtx,
+    t: number,
+  ): ActionableEvent | null {
+    let result: ActionableEvent | null = null;
+    const r = ar.rule;
+    const evalData = (data: [string, (c: EvalCtx) => unknown][]): Record<string, unknown> => {
+      const o: Record<string, unknown> = {};
+      for (const [k, f] of data) o[k] = this.safe(f, c);
+      return o;
+    };
+    for (const a of r.actions) {
+      if (a.do === 'setFact') {
+        let v = this.safe(a.value, c);
+        if (v !== null && typeof v !== 'boolean' && typeof v !== 'number' && typeof v !== 'string') {
+          c.fault();
+          continue;
+        }
+        if (typeof v === 'string' && v.length > 256) v = v.slice(0, 256);
+        const facts = (vs.facts ??= {});
+        if (v === null) delete facts[a.name];
+        else if (a.name in facts || Object.keys(facts).length < MAX_FACTS) facts[a.name] = v as Scalar;
+        else this.skippedFacts++;
+        continue;
+      }
+      const ids = comp.ids;
+      result = {
+        id: actionableEventId(r.id, vs.visitID, t, ids),
+        name: a.name,
+        ruleId: r.id,
+        rulePackage: r.pkg,
+        visitID: vs.visitID,
+        globalVisitID: vs.globalVisitID,
+        pageID: comp.pageID,
+        timestamp: t,
+        engagement:
+          a.do === 'engage'
+            ? {
+                channel: a.channel,
+                queue: a.queue ?? this.queues[a.channel] ?? 'default',
+                priority: a.priority,
+              }
+            : null,
+        data: evalData(a.data),
+        triggeringEventIDs: ids.slice(),
+        identityId: vs.visitor?.identityId ?? null,
+        categories: vs.pg?.cats.slice() ?? [],
+      };
+    }
+    return result;
+  }
+
+  private safe(f: (c: EvalCtx) => unknown, c: EvalCtx): unknown {
+    try {
+      const v = f(c);
+      return v === undefined ? null : v;
+    } catch {
+      c.fault();
+      return null;
+    }
+  }
+
+  /** Fires due timers: deadline < limit (or ≤ when `inclusive`), earliest first. */
+  private runTimers(vs: VisitState, limit: number, inclusive: boolean, out: ActionableEvent[]): void {
+    for (let guard = 0; guard < 10_000; guard++) {
+      const idx = this.index(vs.pg?.url ?? '');
+      let best = Infinity;
+      for (const tr of idx.timers) {
+        const d = this.timerDeadline(vs, tr.ar, tr.comp, tr.k);
+        if (d < best) best = d;
+      }
+      if (!(inclusive ? best <= limit : best < limit)) break;
+      const t = best > vs.t ? best : vs.t;
+      vs.t = t;
+      for (const tr of idx.timers) {
+        if (this.timerDeadline(vs, tr.ar, tr.comp, tr.k) !== best) continue;
+        this.fireTimer(vs, tr.ar, tr.comp, tr.k, t, out);
+      }
+    }
+    vs.next = this.computeNext(vs);
+  }
+
+  private timerDeadline(vs: VisitState, ar: ActiveRule, comp: Component, k: number): number {
+    if (ar.rule.once && vs.fired !== null && vs.fired[ar.rule.id] !== undefined) return Infinity;
+    return branchDeadline(comp, vs.comps.get(ar.base + k), vs);
+  }
+
+  private fireTimer(
+    vs: VisitState,
+    ar: ActiveRule,
+    comp: Component,
+    k: number,
+    t: number,
+    out: ActionableEvent[],
+  ): void {
+    const slot = ar.base + k;
+    const st = vs.comps.get(slot);
+    const pg = vs.pg;
+    let completion: Completion;
+    if (comp.kind === 'absence') {
+      const p = st as PendingAbsence;
+      const last = p.b ?? this.stub(p.i, p.n, p.p, p.t, comp.filter.event);
+      const alias = comp.filter.alias;
+      completion = {
+        ids: [p.i],
+        binds: alias !== null ? { [alias]: last } : null,
+        last,
+        pageID: pg?.id ?? null,
+        cutoff: p.n,
+        reject: () => vs.comps.delete(slot),
+      };
+    } else if (comp.kind === 'idle') {
+      const n = vs.n;
+      completion = {
+        ids: [vs.li],
+        binds: null,
+        last: vs.lb ?? this.stub(vs.li, n, vs.lp, vs.lt, ''),
+        pageID: pg?.id ?? null,
+        cutoff: n,
+        reject: () => vs.comps.set(slot, n),
+      };
+    } else {
+      const page = pg as NonNullable<typeof pg>;
+      const last: RuleEvent = {
+        id: page.ei,
+        n: page.en,
+        name: 'PageEntered',
+        type: 'SYSTEM',
+        url: page.url,
+        title: page.title,
+        categories: page.cats,
+        pageID: page.id,
+        timestamp: page.at,
+        data: {},
+      };
+      completion = {
+        ids: [page.ei],
+        binds: null,
+        last,
+        pageID: page.id,
+        cutoff: page.en,
+        reject: () => vs.comps.set(slot, page.en),
+      };
+    }
+    this.settle(vs, ar, [completion], t, out);
+  }
+
+  private stub(id: string, n: number, pageID: string, t: number, name: string): RuleEvent {
+    return { id, n, name, type: '', url: '', title: null, categories: [], pageID, timestamp: t, data: {} };
+  }
+
+  private computeNext(vs: VisitState): number {
+    const idx = this.index(vs.pg?.url ?? '');
+    let best = Infinity;
+    for (const tr of idx.timers) {
+      const d = this.timerDeadline(vs, tr.ar, tr.comp, tr.k);
+      if (d < best) best = d;
+    }
+    return best;
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * A deployed set of compiled packages, arranged for evaluation (spec/rules.md §1, §2, §12): rules in evaluation
+ * order, a global slot per rule component (the key of per-visit state), and per combination of applicable
+ * packages an index from event name / category to the rules whose filters can match, so an event never touches a
+ * rule that cannot match it. Immutable: a reload builds a new one and visits move over between evaluation points.
+ */
+import type { CompiledPackage, CompiledRule, Component } from './compile.js';
+
+/** A rule placed in a rule set. */
+export interface ActiveRule {
+  rule: CompiledRule;
+  /** Evaluation order (0 first). */
+  rank: number;
+  /** Slot of component 0; component k lives at `base + k`. */
+  base: number;
+}
+
+export interface TimerRef {
+  ar: ActiveRule;
+  comp: Component;
+  k: number;
+}
+
+/** Candidate rules per event name and category, in rank order. */
+export interface RuleIndex {
+  byName: Map<string, ActiveRule[]>;
+  byCategory: Map<string, ActiveRule[]>;
+  wildcard: ActiveRule[];
+  timers: TimerRef[];
+  maxWindowMs: number;
+}
+
+const depth = (pkg: string): number => (pkg === 'default' ? 0 : pkg.split('.').length);
+
+export class RuleSet {
+  readonly rules: ActiveRule[];
+  /** Stable key of each slot. */
+  readonly slotKeys: string[] = [];
+  readonly slotByKey = new Map<string, number>();
+  /** Ids of every deployed rule, disabled ones included (refraction records survive while the id exists). */
+  readonly ruleIds = new Set<string>();
+  readonly packageNames: Set<string>;
+  readonly keepsLastEvent: boolean;
+  readonly domainSeparation: boolean;
+  private readonly indexes = new Map<string, RuleIndex>();
+  private readonly hostIndexes = new Map<string, RuleIndex>();
+
+  constructor(packages: readonly CompiledPackage[], domainSeparation: boolean) {
+    this.domainSeparation = domainSeparation;
+    this.packageNames = new Set(packages.map((p) => p.name));
+    const all = packages.flatMap((p) => p.rules);
+    for (const r of all) this.ruleIds.add(r.id);
+    const enabled = all
+      .filter((r) => !r.disabled)
+      .sort(
+        (a, b) =>
+          b.priority - a.priority ||
+          depth(a.pkg) - depth(b.pkg) ||
+          (a.pkg < b.pkg ? -1 : a.pkg > b.pkg ? 1 : 0) ||
+          a.position - b.position,
+      );
+    let slot = 0;
+    this.rules = enabled.map((rule, rank) => {
+      const ar = { rule, rank, base: slot };
+      for (const c of rule.comps) {
+        this.slotKeys.push(c.key);
+        this.slotByKey.set(c.key, slot++);
+      }
+      return ar;
+    });
+    this.keepsLastEvent = enabled.some((r) => r.keepsEvents && r.comps.some((c) => c.kind === 'idle'));
+  }
+
+  /** The index for events of URL host `host` (ignored without domain separation). */
+  indexForHost(host: string | null): RuleIndex {
+    if (!this.domainSeparation) return this.indexFor(['default']);
+    const cached = this.hostIndexes.get(host ?? '');
+    if (cached) return cached;
+    const names = ['default'];
+    if (host) {
+      const labels = host.split('.').reverse();
+      for (let i = 1; i <= labels.length; i++) names.push(labels.slice(0, i).join('.'));
+    }
+    const idx = this.indexFor(names.filter((n, i) => i === 0 || this.packageNames.has(n)));
+    if (this.hostIndexes.size > 10_000) this.hostIndexes.clear();
+    this.hostIndexes.set(host ?? '', idx);
+    return idx;
+  }
+
+  /** Whether package `name` is applied to anything (inactive packages are deployed but never applied). */
+  isActive(name: string): boolean {
+    return name === 'default' || this.domainSeparation;
+  }
+
+  private indexFor(pkgs: string[]): RuleIndex {
+    const key = pkgs.join(' ');
+    const cached = this.indexes.get(key);
+    if (cached) return cached;
+    const wanted = new Set(pkgs);
+    const idx: RuleIndex = {
+      byName: new Map(),
+      byCategory: new Map(),
+      wildcard: [],
+      timers: [],
+      maxWindowMs: 0,
+    };
+    const add = (map: Map<string, ActiveRule[]>, k: string, ar: ActiveRule): void => {
+      const list = map.get(k) ?? [];
+      if (list.at(-1) !== ar) list.push(ar);
+      map.set(k, list);
+    };
+    for (const ar of this.rules) {
+      if (!wanted.has(ar.rule.pkg)) continue;
+      idx.maxWindowMs = Math.max(idx.maxWindowMs, ar.rule.maxWindowMs);
+      for (const f of ar.rule.filters) {
+        if (f.categories !== null) for (const c of f.categories) add(idx.byCategory, c, ar);
+        else if (f.event !== '*') add(idx.byName, f.event, ar);
+        else if (idx.wildcard.at(-1) !== ar) idx.wildcard.push(ar);
+      }
+      ar.rule.comps.forEach((comp, k) => {
+        if (comp.kind === 'absence' || comp.kind === 'idle' || comp.kind === 'dwell')
+          idx.timers.push({ ar, comp, k });
+      });
+    }
+    this.indexes.set(key, idx);
+    return idx;
+  }
+}
+
+/** Lowercase host of a URL without port or user info; `null` when unparsable. */
+export function hostOf(url: string): string | null {
+  const s = url.indexOf('://');
+  if (s < 0) return null;
+  let start = s + 3;
+  let end = url.length;
+  for (let i = start; i < url.length; i++) {
+    const c = url.charCodeAt(i);
+    if (c === 47 || c === 63 || c === 35) {
+      end = i;
+      break;
+    }
+  }
+  const at = url.lastIndexOf('@', end);
+  if (at >= start) start = at + 1;
+  let host = url.slice(start, end);
+  const colon = host.lastIndexOf(':');
+  if (colon >= 0 && !host.endsWith(']')) host = host.slice(0, colon);
+  host = host.toLowerCase();
+  return /^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(host) ? host : null;
+}

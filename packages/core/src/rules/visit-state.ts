@@ -1,0 +1,135 @@
+/**
+ * The per-visit state of the rules engine (spec/rules.md §1 key, §8.10–8.12) and its compact JSON form. Everything
+ * the engine keeps for a visit lives here: visit counters, the current page, facts, refraction records and the
+ * state of each rule component. In memory, component states are keyed by the component's slot in the active rule
+ * set; serialized, by a short stable key derived from rule id and `when` fingerprint, so a snapshot restores into
+ * a newer rule set and state survives hot reloads exactly when the spec says it should.
+ */
+import type { Scalar } from './ast.js';
+
+/** The event as rules see it (§1): built once per event from a `StoredEvent`. */
+export interface RuleEvent {
+  id: string;
+  /** Position of the event in its visit (1-based), used for consumption. */
+  n: number;
+  name: string;
+  type: string;
+  url: string;
+  title: string | null;
+  categories: string[];
+  pageID: string;
+  /** Server arrival time (`receivedAt`), clamped so time never goes backwards in a visit. */
+  timestamp: number;
+  data: Record<string, unknown>;
+}
+
+/** Read-only cross-visit inputs supplied by the server (§6). */
+export interface VisitorFacts {
+  state: 'Anonymous' | 'Recognized' | 'Authenticated';
+  identityId: string | null;
+  verified: boolean;
+  visitCount: number;
+}
+
+/** The visit's current page (the page of the most recent `PageEntered`). */
+export interface PageInfo {
+  id: string;
+  url: string;
+  title: string | null;
+  cats: string[];
+  /** Time of its `PageEntered`. */
+  at: number;
+  /** Id and position of its `PageEntered`. */
+  ei: string;
+  en: number;
+}
+
+/** Engine state of one visit. Treat as opaque outside the engine; persist with {@link serializeVisitState}. */
+export interface VisitState {
+  visitID: string;
+  globalVisitID: string;
+  /** Last evaluation time. */
+  t: number;
+  /** Time of the first event. */
+  t0: number;
+  /** Events so far (= position of the last event). */
+  n: number;
+  /** `PageEntered` events so far. */
+  pc: number;
+  /** Id, page and time of the last event. */
+  li: string;
+  lp: string;
+  lt: number;
+  /** The last event in full, kept only when an `idle` rule reads `last`. */
+  lb: RuleEvent | null;
+  cats: string[];
+  open: string[];
+  pg: PageInfo | null;
+  facts: Record<string, Scalar> | null;
+  visitor: VisitorFacts | null;
+  /** Refraction: ruleId → time of its last firing. */
+  fired: Record<string, number> | null;
+  /** Component states by slot of `rs`. */
+  comps: Map<number, unknown>;
+  /** Component states by stable key, after a restore and before the first evaluation. */
+  keyed: Record<string, unknown> | null;
+  /** The rule set `comps` refers to (opaque to this module). */
+  rs: object | null;
+  /** Cached next timer deadline; `Infinity` when none. */
+  next: number;
+}
+
+/** A fresh state for a visit. */
+export function newVisitState(visitID: string, globalVisitID: string): VisitState {
+  return {
+    visitID,
+    globalVisitID,
+    t: 0,
+    t0: 0,
+    n: 0,
+    pc: 0,
+    li: '',
+    lp: '',
+    lt: 0,
+    lb: null,
+    cats: [],
+    open: [],
+    pg: null,
+    facts: null,
+    visitor: null,
+    fired: null,
+    comps: new Map(),
+    keyed: null,
+    rs: null,
+    next: Infinity,
+  };
+}
+
+/** Snapshot form: component states keyed by stable component keys. */
+interface Snapshot extends Omit<VisitState, 'comps' | 'keyed' | 'rs' | 'next'> {
+  v: 1;
+  c: Record<string, unknown>;
+}
+
+/**
+ * Compact JSON of a visit state. `keyOf` maps a slot of the state's rule set to its stable key (the engine passes
+ * it; see `RuleEngine.serialize`).
+ */
+export function serializeVisitStateWith(vs: VisitState, keyOf: (slot: number) => string | undefined): string {
+  const c: Record<string, unknown> = { ...vs.keyed };
+  for (const [slot, st] of vs.comps) {
+    const key = keyOf(slot);
+    if (key !== undefined && st !== undefined) c[key] = st;
+  }
+  const { comps: _c, keyed: _k, rs: _r, next: _n, ...rest } = vs;
+  const snap: Snapshot = { v: 1, ...rest, c };
+  return JSON.stringify(snap);
+}
+
+/** Restores a state from {@link serializeVisitStateWith} output; components re-attach at the next evaluation. */
+export function restoreVisitState(json: string): VisitState {
+  const snap = JSON.parse(json) as Snapshot;
+  if (snap.v !== 1) throw new Error(`unsupported rule state version ${String(snap.v)}`);
+  const { v: _v, c, ...rest } = snap;
+  return { ...rest, comps: new Map(), keyed: c, rs: null, next: Infinity };
+}
