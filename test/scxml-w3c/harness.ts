@@ -10,6 +10,9 @@ import {
   createFunctionEvaluator,
   createSession,
   loadScxml,
+  restoreSession,
+  SessionSystem,
+  type SessionSnapshot,
   VirtualTimers,
   type Evaluator,
   type ScxmlDocument,
@@ -78,32 +81,47 @@ export function loadTest(file: string): ScxmlDocument {
   return loaded.document;
 }
 
-/** Hooks a test may use to observe or interrupt a run. */
-export interface RunHooks {
-  /** Called after every macrostep of the top-level session; may return a replacement session (snapshot/resume). */
-  afterMacrostep?: (session: ScxmlSession, timers: VirtualTimers) => ScxmlSession | undefined;
-}
-
 /** Runs a document to completion on a virtual clock and returns the final atomic configuration. */
 export function runTest(
   doc: ScxmlDocument,
   evaluator: Evaluator = createFunctionEvaluator(),
-  hooks: RunHooks = {},
+  onMacrostep?: (session: ScxmlSession) => void,
 ): string[] {
   const timers = new VirtualTimers(1_000_000);
-  let session = createSession({
+  const session = createSession({
     document: doc,
     evaluator,
     clock: timers,
     timers,
     sessionId: 'w3c',
     resolver: w3cResolver,
+    onMacrostep,
   });
   session.start();
-  for (let i = 0; i < 10_000 && session.running; i++) {
-    const replaced = hooks.afterMacrostep?.(session, timers);
-    if (replaced) session = replaced;
-    if (!session.running || !timers.runNext()) break;
-  }
+  return finish(session, timers);
+}
+
+/** Runs timers until the session ends or nothing is armed; returns the atomic configuration. */
+export function finish(session: ScxmlSession, timers: VirtualTimers): string[] {
+  for (let i = 0; i < 10_000 && session.running; i++) if (!timers.runNext()) break;
   return session.atomicIds();
+}
+
+/** Resumes a snapshot (as JSON text) on a fresh clock set to the snapshot time, in a fresh system. */
+export function resumeTest(
+  doc: ScxmlDocument,
+  json: string,
+  evaluator: Evaluator = createFunctionEvaluator(),
+): string[] {
+  const snapshot = JSON.parse(json) as SessionSnapshot;
+  const timers = new VirtualTimers(snapshot.takenAt);
+  const session = restoreSession(snapshot, {
+    document: doc,
+    evaluator,
+    clock: timers,
+    timers,
+    system: new SessionSystem(),
+    resolver: w3cResolver,
+  });
+  return finish(session, timers);
 }

@@ -11,8 +11,16 @@ import type { DataScope, Evaluator } from './types.js';
 
 /** Function body of an expression evaluated against `__s`. */
 export const expressionBody = (source: string): string => `with (__s) { return (${source}\n); }`;
-/** Function body of a script run against `__s` (a proxy: new names become data model variables). */
-export const scriptBody = (source: string): string => `with (__s) { ${source}\n}`;
+/**
+ * Function body of a script run against `__s` (a proxy: new names become data model variables). Function
+ * declarations are block-scoped inside `with`, so each one is copied into the data model afterwards.
+ */
+export const scriptBody = (source: string): string => {
+  const names = new Set<string>();
+  for (const m of source.matchAll(/\bfunction\s+([A-Za-z_$][\w$]*)\s*\(/g)) names.add(m[1]!);
+  const exports = [...names].map((n) => `if (typeof ${n} === 'function') __s.${n} = ${n};`).join(' ');
+  return `with (__s) { ${source}\n; ${exports} }`;
+};
 /** Function body assigning `__v` to a location. */
 export const assignmentBody = (location: string): string => `with (__s) { (${location}\n) = __v; }`;
 
@@ -26,7 +34,7 @@ export function scriptScope(scope: DataScope, isGlobal: (name: string) => boolea
   let p = proxies.get(scope);
   if (!p) {
     p = new Proxy(scope, {
-      has: (t, k) => typeof k === 'string' && (k in t || !isGlobal(k)),
+      has: (t, k) => typeof k === 'string' && k !== '__s' && (k in t || !isGlobal(k)),
       set: (t, k, v) => {
         if (typeof k !== 'string') return false;
         if (SYSTEM_VARIABLES.has(k)) throw new TypeError(`${k} is read-only`);

@@ -28,3 +28,4 @@ export type {
   StateNode,
   TimerService,
 } from './types.js';
+export { takeSnapshot, restoreSession, type SessionSnapshot, type RestoreOptions } from './snapshot.js';
