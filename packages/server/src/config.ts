@@ -19,10 +19,15 @@ export const ConfigSchema = Type.Object(
   {
     http: Section({
       port: Int(9081, 0, 65535, 'HTTP port (GWE default 9081)'),
-      host: Type.String({ default: '0.0.0.0' }),
+      host: Type.String({ default: '0.0.0.0', description: 'Interface to listen on' }),
     }),
     https: Section({
-      port: Int(9443, 0, 65535, 'HTTPS port (terminate TLS in front of Beckon; see docs/operations.md)'),
+      port: Int(
+        9443,
+        0,
+        65535,
+        'HTTPS port of a TLS proxy in front of Beckon (GWE default 9443); Beckon itself serves HTTP',
+      ),
     }),
     dataDir: Type.String({ default: '.beckon-data', description: 'Directory of the embedded SQLite store' }),
     databaseUrl: Type.String({
@@ -31,11 +36,14 @@ export const ConfigSchema = Type.Object(
     }),
     engagement: Section({
       visitExpirationTime: Int(86400, 0, 31_536_000, 'Maximum visit age in seconds; 0 = never'),
-      strictEngagementMode: Type.Boolean({ default: true }),
+      strictEngagementMode: Type.Boolean({
+        default: true,
+        description: 'At most one live engagement per visit (GWE)',
+      }),
       engagementExpirationTime: Int(30, 10, 1800, 'Engagement creation to invitation, seconds'),
       registrationFormExpirationTime: Int(120, 10, 1800, 'Seconds to complete the registration form'),
     }),
-    domainSeparation: Type.Boolean({ default: false }),
+    domainSeparation: Type.Boolean({ default: false, description: 'Per-domain rule packages (GWE)' }),
     visit: Section({
       inactivityTimeout: Int(1800, 60, 86400, 'Server-side visit end after silence, seconds'),
     }),
@@ -54,8 +62,18 @@ export const ConfigSchema = Type.Object(
       applicationSecret: Type.String({ default: '', description: 'HMAC key for userIdSignature' }),
       trustProxy: Type.Boolean({ default: false, description: 'Take the client IP from X-Forwarded-For' }),
     }),
-    identity: Section({ requireSignature: Type.Boolean({ default: false }) }),
-    cors: Section({ apiOrigins: Type.Array(Type.String(), { default: [] }) }),
+    identity: Section({
+      requireSignature: Type.Boolean({
+        default: false,
+        description: 'Reject SignIn/UserInfo without a valid userIdSignature',
+      }),
+    }),
+    cors: Section({
+      apiOrigins: Type.Array(Type.String(), {
+        default: [],
+        description: 'Origins allowed to call /server/data from a browser',
+      }),
+    }),
     notifications: Section({ bufferSec: Int(30, 0, 3600, 'Seconds undeliverable messages are kept') }),
     storage: Section({
       eventRetentionDays: Int(30, 1, 36500, 'Days visits, pages and events are kept after the visit ends'),

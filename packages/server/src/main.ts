@@ -37,6 +37,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     }),
   });
   await options.extend?.(beckon.app);
+  const purge = schedulePurge(beckon, config);
   await beckon.app.listen({ port: config.http.port, host: config.http.host });
   const address = beckon.app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
@@ -50,6 +51,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       beckon.app.log.info({ signal }, 'shutting down');
       const force = setTimeout(() => process.exit(1), 15_000);
       force.unref();
+      clearInterval(purge);
       beckon.shutdown().then(
         () => process.exit(0),
         (error: unknown) => {
@@ -62,4 +64,24 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     process.once('SIGINT', () => stop('SIGINT'));
   }
   return { ...beckon, url: `http://${host}:${port}`, port };
+}
+
+/** Deletes history past its retention (storage.*RetentionDays) once an hour, and once shortly after start. */
+function schedulePurge(beckon: BeckonApp, config: Readonly<Config>): NodeJS.Timeout {
+  const day = 86_400_000;
+  const run = () => {
+    const now = Date.now();
+    beckon.services.history
+      .purge(now - config.storage.eventRetentionDays * day, now - config.storage.identityRetentionDays * day)
+      .then(
+        (removed) => {
+          if (removed.visits || removed.identities) beckon.app.log.info(removed, 'retention purge');
+        },
+        (error: unknown) => beckon.app.log.warn({ err: error }, 'retention purge failed'),
+      );
+  };
+  setTimeout(run, 60_000).unref();
+  const timer = setInterval(run, 3_600_000);
+  timer.unref();
+  return timer;
 }

@@ -122,6 +122,11 @@ export class HistoryService {
     return this.visits({ ...filter, identity: { identityId, verified: record.verified } }, includes, options);
   }
 
+  /** Deletes visits whose last event is older than `visitsBefore` and unreferenced identities unseen since `identitiesBefore`. */
+  purge(visitsBefore: number, identitiesBefore: number): Promise<{ visits: number; identities: number }> {
+    return this.#store.purge(visitsBefore, identitiesBefore);
+  }
+
   endDate(v: VisitRecord): number {
     if (v.endedAt > 0) return v.endedAt;
     const now = this.#now();

@@ -1,0 +1,17 @@
+// Prints the one closing line CI reads, `N passed, N failed[, N skipped]`, from Vitest's JSON report, counting
+// lint and type-check failures as failed too. Exits non-zero when anything failed or no test ran.
+import { readFileSync } from 'node:fs';
+
+const [file, priorStatus = '0'] = process.argv.slice(2);
+let report;
+try {
+  report = JSON.parse(readFileSync(file, 'utf8'));
+} catch {
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+const passed = report.numPassedTests ?? 0;
+const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+const failed = (report.numFailedTests ?? 0) + (priorStatus === '0' ? 0 : 1) + (report.numFailedTestSuites ?? 0);
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 || passed === 0 ? 1 : 0);

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every test: lint (incl. the import-direction rules), type check, then all Vitest suites (unit, HTTP
+# in-process, store contract on SQLite and PostgreSQL, crash, browser end-to-end). Starts the throwaway
+# PostgreSQL / Redis servers the suites need when this machine can (scripts/test-servers.sh), and exports
+# their URLs. With BECKON_REQUIRE_SERVERS=1 (CI) a suite that needs a missing server fails instead of skipping.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p .ci-work
+
+if [ -z "${BECKON_TEST_PG_URL:-}" ] && [ -f scripts/test-servers.sh ]; then
+  if bash scripts/test-servers.sh start; then
+    eval "$(bash scripts/test-servers.sh env)"
+  else
+    echo "test.sh: could not start the test servers; suites that need them will be skipped (or fail in CI)" >&2
+  fi
+fi
+
+status=0
+npm run --silent lint || status=1
+npm run --silent typecheck || status=1
+npx vitest run --reporter=default --reporter=json --outputFile.json=.ci-work/vitest.json || status=1
+node scripts/test-summary.mjs .ci-work/vitest.json $status
