@@ -29,3 +29,25 @@ export type {
   TimerService,
 } from './types.js';
 export { takeSnapshot, restoreSession, type SessionSnapshot, type RestoreOptions } from './snapshot.js';
+export {
+  BECKON_SEND_TYPE,
+  BECKON_TARGETS,
+  BeckonOutbox,
+  performAction,
+  actionFailedEvent,
+  RecordingEngagementActions,
+  type BeckonTarget,
+  type BeckonAction,
+  type BeckonPlatform,
+  type PacingView,
+  type EngagementActions,
+  type EngagementFailure,
+  type ActionContext,
+  type RecordedAction,
+  type NotifyParams,
+  type InviteParams,
+  type CancelInviteParams,
+  type StartChatParams,
+  type CreateCallbackParams,
+  type OutcomeParams,
+} from './beckon-io.js';
