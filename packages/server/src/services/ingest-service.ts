@@ -40,6 +40,14 @@ export class IngestService {
   readonly #visits = new Map<string, VisitState>();
   /** eventIDs accepted but not yet committed. */
   readonly #inflight = new Set<string>();
+  /**
+   * eventIDs committed while another request was between its store look-ups and its decisions: that request's
+   * `existing` set may predate the commit, so these are kept (with the commit tick) until no such request is left.
+   */
+  readonly #recentlyCommitted = new Map<string, number>();
+  /** Ticks at which the requests now doing look-ups started them. */
+  readonly #lookups = new Set<{ tick: number }>();
+  #tick = 0;
   /** pageID → visitID for pages of cached visits and pages in flight. */
   readonly #pageOwners = new Map<string, string>();
   readonly #maxCached: number;
@@ -84,19 +92,26 @@ export class IngestService {
     });
 
     // Look-ups that need the store happen first; the decisions below use them without awaiting again.
-    const candidates = valid.filter((v) => !this.#inflight.has(v.event.eventID));
-    const existing = candidates.length
-      ? await store.existingEventIds(candidates.map((v) => v.event.eventID))
-      : new Set<string>();
-    const unknownPages = [
-      ...new Set(valid.map((v) => v.event.pageID).filter((p) => !this.#pageOwners.has(p))),
-    ];
-    const storedOwners = unknownPages.length
-      ? await store.pageOwners(unknownPages)
-      : new Map<string, string>();
+    const lookup = { tick: this.#tick };
+    this.#lookups.add(lookup);
+    let existing: Set<string>;
+    let storedOwners: Map<string, string>;
     const loaded = new Map<string, VisitState | null>();
-    for (const visitId of new Set(valid.map((v) => v.event.visitID))) {
-      if (!this.#visits.has(visitId)) loaded.set(visitId, await store.loadVisitState(visitId));
+    try {
+      const candidates = valid.filter((v) => !this.#inflight.has(v.event.eventID));
+      existing = candidates.length
+        ? await store.existingEventIds(candidates.map((v) => v.event.eventID))
+        : new Set<string>();
+      const unknownPages = [
+        ...new Set(valid.map((v) => v.event.pageID).filter((p) => !this.#pageOwners.has(p))),
+      ];
+      storedOwners = unknownPages.length ? await store.pageOwners(unknownPages) : new Map<string, string>();
+      for (const visitId of new Set(valid.map((v) => v.event.visitID))) {
+        if (!this.#visits.has(visitId)) loaded.set(visitId, await store.loadVisitState(visitId));
+      }
+    } catch (error) {
+      this.#endLookup(lookup);
+      throw unavailable(error);
     }
 
     // Synchronous section: no await until the writes are handed to the store.
@@ -114,24 +129,34 @@ export class IngestService {
     const writes: EventWrites[] = [];
     const seen = new Set<string>();
     let duplicates = 0;
-    for (const { index, event } of valid) {
-      if (seen.has(event.eventID) || this.#inflight.has(event.eventID) || existing.has(event.eventID)) {
-        duplicates++;
-        continue;
+    try {
+      for (const { index, event } of valid) {
+        if (
+          seen.has(event.eventID) ||
+          this.#inflight.has(event.eventID) ||
+          existing.has(event.eventID) ||
+          this.#recentlyCommitted.has(event.eventID)
+        ) {
+          duplicates++;
+          continue;
+        }
+        let state = this.#visits.get(event.visitID) ?? loaded.get(event.visitID) ?? null;
+        const owner = this.#pageOwners.get(event.pageID) ?? storedOwners.get(event.pageID);
+        const result = sessionize(state, event, owner, ctx);
+        if (!result.ok) {
+          rejected.push({ index, code: result.code, message: result.message });
+          continue;
+        }
+        state = result.state;
+        this.#remember(state);
+        this.#pageOwners.set(event.pageID, state.visitId);
+        seen.add(event.eventID);
+        this.#inflight.add(event.eventID);
+        writes.push(result.writes);
       }
-      let state = this.#visits.get(event.visitID) ?? loaded.get(event.visitID) ?? null;
-      const owner = this.#pageOwners.get(event.pageID) ?? storedOwners.get(event.pageID);
-      const result = sessionize(state, event, owner, ctx);
-      if (!result.ok) {
-        rejected.push({ index, code: result.code, message: result.message });
-        continue;
-      }
-      state = result.state;
-      this.#remember(state);
-      this.#pageOwners.set(event.pageID, state.visitId);
-      seen.add(event.eventID);
-      this.#inflight.add(event.eventID);
-      writes.push(result.writes);
+    } finally {
+      // Only now: the loop above still needed the IDs committed during our look-ups.
+      this.#endLookup(lookup);
     }
 
     try {
@@ -139,11 +164,13 @@ export class IngestService {
     } catch (error) {
       // The cached states already hold these events: drop them so the next event reloads what is really stored.
       for (const w of writes) this.#forget(w.visit.visitId);
-      throw new BeckonError('unavailable', `the store is unavailable: ${(error as Error).message}`, {
-        'Retry-After': '5',
-      });
-    } finally {
       for (const w of writes) this.#inflight.delete(w.event.eventID);
+      throw unavailable(error);
+    }
+    const tick = ++this.#tick;
+    for (const w of writes) {
+      this.#inflight.delete(w.event.eventID);
+      if (this.#lookups.size > 0) this.#recentlyCommitted.set(w.event.eventID, tick);
     }
 
     rejected.sort((a, b) => a.index - b.index);
@@ -152,6 +179,17 @@ export class IngestService {
     for (const r of rejected) metrics.eventsRejected.inc({ code: r.code });
     if (writes.length > 0) this.#o.onStored?.(writes.map((w) => w.event));
     return { accepted: writes.length, duplicates, rejected };
+  }
+
+  /** Forgets committed IDs that every request still doing look-ups will find in the store. */
+  #endLookup(lookup: { tick: number }): void {
+    this.#lookups.delete(lookup);
+    let oldest = Infinity;
+    for (const l of this.#lookups) oldest = Math.min(oldest, l.tick);
+    for (const [eventId, tick] of this.#recentlyCommitted) {
+      if (tick > oldest) break; // insertion order is tick order
+      this.#recentlyCommitted.delete(eventId);
+    }
   }
 
   #remember(state: VisitState): void {
@@ -171,6 +209,12 @@ export class IngestService {
     this.#visits.delete(visitId);
     for (const pageId of state.pages.keys()) this.#pageOwners.delete(pageId);
   }
+}
+
+function unavailable(error: unknown): BeckonError {
+  return new BeckonError('unavailable', `the store is unavailable: ${(error as Error).message}`, {
+    'Retry-After': '5',
+  });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
