@@ -4,7 +4,7 @@
  * parser decides which words are keywords where. A `/` right after the word `matches` starts a regex literal.
  */
 
-export type TokenKind = 'ident' | 'string' | 'number' | 'duration' | 'regex' | 'punct' | 'eof';
+export type TokenKind = 'ident' | 'word' | 'string' | 'number' | 'duration' | 'regex' | 'punct' | 'eof';
 
 export interface Token {
   kind: TokenKind;
@@ -96,9 +96,13 @@ export function tokenize(source: string): Token[] {
         for (let k = 0; k < u.length; k++) advance();
         push('duration', source.slice(s, i), l, col, s, { num: Number(text) * (DURATION_MS[u] as number) });
       } else {
-        if (isIdentStart(source[i]))
-          throw new RuleSyntaxError(`invalid number or duration '${text}${source[i]}'`, l, col);
-        push('number', text, l, col, s, { num: Number(text) });
+        if (isIdentStart(source[i]) && !isFloat) {
+          // a word that starts with digits: only valid as a package name label (`3com`)
+          while (isIdentPart(source[i])) advance();
+          push('word', source.slice(s, i), l, col, s);
+        } else if (isIdentStart(source[i])) {
+          throw new RuleSyntaxError(`invalid number '${text}${source[i]}'`, l, col);
+        } else push('number', text, l, col, s, { num: Number(text) });
       }
     } else if (c === '"') {
       push('string', readString(), l, col, s);

@@ -76,11 +76,10 @@ export function parseRuleText(source: string): ParseResult {
   // Package names are joined from adjacent tokens so that `com.example-shop` and `com.3com` read as one name.
   const qname = (): string => {
     const first = peek();
-    if (first.kind !== 'ident' && first.kind !== 'number' && first.kind !== 'duration')
-      fail('a package name');
+    if (!['ident', 'word', 'number', 'duration'].includes(first.kind)) fail('a package name');
     let name = next().value;
     let end = first.end;
-    while (peek().start === end && ['ident', 'number', 'duration', 'punct'].includes(peek().kind)) {
+    while (peek().start === end && ['ident', 'word', 'number', 'duration', 'punct'].includes(peek().kind)) {
       const t = peek();
       if (t.kind === 'punct' && t.value !== '.' && t.value !== '-') break;
       name += t.value;
