@@ -22,7 +22,8 @@ export type ScxmlProblem = XmlProblem;
 
 /** Result of {@link loadScxml}. */
 export type LoadResult =
-  { document: ScxmlDocument; problems: [] } | { document: undefined; problems: ScxmlProblem[] };
+  | { document: ScxmlDocument; problems: [] }
+  | { document: undefined; problems: ScxmlProblem[]; partial?: ScxmlDocument };
 
 /** Parses SCXML text into a document, or returns every problem found with its line. */
 export function loadScxml(text: string): LoadResult {
@@ -35,7 +36,8 @@ export function loadScxml(text: string): LoadResult {
 export function buildScxml(rootEl: XmlElement): LoadResult {
   const b = new Builder();
   const doc = b.build(rootEl);
-  if (b.problems.length > 0) return { document: undefined, problems: b.problems };
+  // `partial` lets static checks go on past the first problems; it must never be run.
+  if (b.problems.length > 0) return { document: undefined, problems: b.problems, partial: doc };
   return { document: doc, problems: [] };
 }
 

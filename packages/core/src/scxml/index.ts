@@ -51,3 +51,4 @@ export {
   type CreateCallbackParams,
   type OutcomeParams,
 } from './beckon-io.js';
+export { checkStrategy, unreachable, type Diagnostic, type CheckOptions } from './check.js';

@@ -37,9 +37,10 @@ export function parseXml(text: string): { root: XmlElement } | { problem: XmlPro
   });
   let startLine = 1;
   let startColumn = 1;
-  parser.on('opentagstart', () => {
+  parser.on('opentagstart', (tag) => {
+    // Reported when the name has been read: step back over it and the '<' to the tag's first column.
     startLine = parser.line;
-    startColumn = parser.column;
+    startColumn = Math.max(1, parser.column - tag.name.length - 1);
   });
   parser.on('opentag', (tag) => {
     const attrs: Record<string, string> = {};
