@@ -41,8 +41,15 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** Starts the harness server on 127.0.0.1, serving the tracker from `distDir`. */
-export async function startHarness(distDir: string): Promise<Harness> {
+const staticTypes: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  js: 'application/javascript',
+  css: 'text/css',
+  xml: 'application/xml',
+};
+
+/** Starts the harness server on 127.0.0.1, serving the tracker from `distDir` and `demoDir` under `/demo/`. */
+export async function startHarness(distDir: string, demoDir?: string): Promise<Harness> {
   const posts: Post[] = [];
   const pages = new Map<string, string>();
   const dsl = { body: '<properties><events></events></properties>' };
@@ -77,6 +84,16 @@ export async function startHarness(distDir: string): Promise<Harness> {
     if (url.pathname === '/server/resources/dsl/domain-model.xml') {
       res.writeHead(200, { 'Content-Type': 'application/xml' });
       return res.end(dsl.body);
+    }
+    if (demoDir && url.pathname.startsWith('/demo/') && !url.pathname.includes('..')) {
+      try {
+        const file = await readFile(join(demoDir, url.pathname.slice('/demo/'.length)));
+        const ext = /\.(\w+)$/.exec(url.pathname)?.[1] ?? '';
+        res.writeHead(200, { 'Content-Type': staticTypes[ext] ?? 'application/octet-stream' });
+        return res.end(file);
+      } catch {
+        // fall through to 404
+      }
     }
     const page = pages.get(url.pathname);
     if (page !== undefined) {
