@@ -173,6 +173,25 @@ describe('Business Events DSL', () => {
     expect(logs.filter((l) => l.startsWith('[beckon] DSL is malformed'))).toHaveLength(1);
   });
 
+  it('yields null expressions under a CSP without unsafe-eval, so conditional events never fire', async () => {
+    h.dsl.body = `<properties><events>
+<event id="a" name="Plain"><trigger name="t" element="#b" action="click"><val name="v" value="1 + 1"/></trigger></event>
+<event id="c" name="Conditional" condition="true"><trigger name="t" element="#b" action="click"/></event>
+</events></properties>`;
+    const csp = `<meta http-equiv="Content-Security-Policy" content="script-src 'unsafe-inline' ${h.base}">`;
+    h.pages.set(
+      '/csp',
+      page(h.base, { body: '<button id="b">b</button>' }).replace('<head>', '<head>' + csp),
+    );
+    await tab.goto(`${h.base}/csp`);
+    await tab.waitForFunction(() => !Array.isArray((window as unknown as { _gt: unknown })._gt));
+    await sleep(300);
+    await tab.click('#b');
+    await until(() => businessNamed('Plain').length === 1, 5000, 'Plain');
+    expect(businessNamed('Plain')[0]!.data).toEqual({ v: null });
+    expect(businessNamed('Conditional')).toHaveLength(0);
+  });
+
   it('does not load the DSL when dslResource is empty', async () => {
     h.dsl.body = shopDsl;
     const requested: string[] = [];

@@ -58,6 +58,13 @@ export function watchPages(): void {
     }
     addEventListener('popstate', navigated);
   }
+  // a page restored from the back/forward cache already sent its PageExited: it starts a new page view
+  addEventListener('pageshow', (e) => {
+    if ((e as PageTransitionEvent).persisted) {
+      enterPage(document.referrer);
+      for (const fn of pageListeners) fn();
+    }
+  });
   addEventListener('pagehide', () => {
     try {
       emit(exitEvent());
