@@ -10,6 +10,7 @@ import { BeckonError } from '@beckon/protocol';
 import type { Config } from './config.js';
 import { installCors, isPublicPath } from './http/cors.js';
 import { installErrorHandling } from './http/errors.js';
+import { requestPath, routedPath } from './http/request-path.js';
 import { sharedSchemas } from './http/schemas.js';
 import { createMetrics } from './metrics.js';
 import type { Metrics } from './metrics.js';
@@ -90,15 +91,15 @@ export async function buildApp(options: BuildAppOptions): Promise<BeckonApp> {
   await app.register(rateLimit, {
     global: true,
     max: (request) =>
-      request.url.startsWith('/server/events')
+      requestPath(request).startsWith('/server/events')
         ? config.ingest.rateLimitPerIpPerMin
         : config.api.rateLimitPerKeyPerMin,
     timeWindow: 60_000,
     keyGenerator: (request) =>
-      request.url.startsWith('/server/data') && request.headers.authorization
+      requestPath(request).startsWith('/server/data') && request.headers.authorization
         ? `key:${request.headers.authorization}`
         : `ip:${request.ip}`,
-    allowList: (request) => request.method === 'OPTIONS' || !request.url.startsWith('/server/'),
+    allowList: (request) => request.method === 'OPTIONS' || !requestPath(request).startsWith('/server/'),
     errorResponseBuilder: (_request, context) =>
       Object.assign(
         new BeckonError('rateLimited', `rate limit of ${context.max} requests per minute exceeded`),
@@ -123,17 +124,15 @@ export async function buildApp(options: BuildAppOptions): Promise<BeckonApp> {
   const auth = new ApiKeyAuth({ store });
 
   app.addHook('onRequest', async (request) => {
-    if (shuttingDown && request.url.startsWith('/server/')) {
+    if (shuttingDown && requestPath(request).startsWith('/server/')) {
       throw new BeckonError('unavailable', 'the server is shutting down', {
         'Retry-After': '5',
         Connection: 'close',
       });
     }
-    if (
-      request.method !== 'OPTIONS' &&
-      request.url.startsWith('/server/data') &&
-      !isPublicPath(request.url)
-    ) {
+    // The matched route decides, not the raw URL: `/server/%64ata/…` reaches the same handlers.
+    const path = routedPath(request);
+    if (request.method !== 'OPTIONS' && path.startsWith('/server/data') && !isPublicPath(path)) {
       await auth.authorize(request.headers.authorization, request.method);
     }
   });

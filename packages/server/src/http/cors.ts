@@ -3,6 +3,7 @@
  * `/server/data` paths only to origins listed in `cors.apiOrigins`. Preflights get 204. No credentials.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { requestPath } from './request-path.js';
 
 const PUBLIC_PREFIXES = [
   '/server/events',
@@ -22,9 +23,10 @@ export function isPublicPath(url: string): boolean {
 }
 
 function allowedOrigin(request: FastifyRequest, apiOrigins: readonly string[]): string | null {
-  if (isPublicPath(request.url)) return '*';
+  const path = requestPath(request);
+  if (isPublicPath(path)) return '*';
   const origin = request.headers.origin;
-  if (origin && request.url.startsWith('/server/data') && apiOrigins.includes(origin)) return origin;
+  if (origin && path.startsWith('/server/data') && apiOrigins.includes(origin)) return origin;
   return null;
 }
 
