@@ -192,6 +192,30 @@ describe('Business Events DSL', () => {
     expect(businessNamed('Conditional')).toHaveLength(0);
   });
 
+  it('matches selectors and evaluates $ with window.jQuery when the page has it', async () => {
+    h.dsl.body = `<properties><events>
+<event id="j" name="JQ"><trigger name="t" element="button:jq-only" action="click"><val name="v" value="$.marker"/></trigger></event>
+</events></properties>`;
+    const fakeJQuery = `<script>
+window.jQuery = function (el) {
+  return { closest: function (sel) { return { length: sel === 'button:jq-only' && el.id === 'j' ? 1 : 0 }; } };
+};
+window.jQuery.marker = 'from jQuery';
+</script>`;
+    h.pages.set(
+      '/jq',
+      page(h.base, { body: '<button id="j">j</button><button id="k">k</button>' + fakeJQuery }),
+    );
+    await tab.goto(`${h.base}/jq`);
+    await tab.waitForFunction(() => !Array.isArray((window as unknown as { _gt: unknown })._gt));
+    await sleep(300);
+    await tab.click('#k');
+    await tab.click('#j');
+    await until(() => businessNamed('JQ').length === 1, 5000, 'JQ');
+    await sleep(300);
+    expect(businessNamed('JQ').map((e) => e.data)).toEqual([{ v: 'from jQuery' }]);
+  });
+
   it('does not load the DSL when dslResource is empty', async () => {
     h.dsl.body = shopDsl;
     const requested: string[] = [];

@@ -70,7 +70,17 @@ export function enqueue(event: WireEvent): void {
 }
 
 function schedule(delay = DELAY_MS): void {
-  if (!timer) timer = setTimeout(() => ((timer = undefined), (waiting = false), flush()), delay);
+  if (!timer) {
+    timer = setTimeout(() => {
+      timer = undefined;
+      waiting = false;
+      try {
+        flush();
+      } catch (e) {
+        log('send failed', e); // e.g. no fetch in this browser: never surface in the page
+      }
+    }, delay);
+  }
 }
 
 function retry(retryAfter: string | null): void {
