@@ -35,6 +35,10 @@ export interface ResourceRoutesOptions {
   now?: () => number;
   /** Maximum upload size in bytes. Default 32 MiB. */
   maxUploadBytes?: number;
+  /** Register `OPTIONS` preflight routes for the resource paths. Default true; false when the app answers them. */
+  preflight?: boolean;
+  /** Install this plugin's error handler (`{code, message}`). Default true; false to use the app's own. */
+  errorHandler?: boolean;
 }
 
 const RESOURCES = '/server/resources/';
@@ -78,7 +82,7 @@ export async function resourceRoutes(app: FastifyInstance, opts: ResourceRoutesO
   };
   const modifiable: ResourceLookup = (path) => opts.store.getResource(path);
 
-  app.setErrorHandler((error, _request, reply) => sendError(reply, error));
+  if (opts.errorHandler !== false) app.setErrorHandler((error, _request, reply) => sendError(reply, error));
 
   app.get(`${RESOURCES}*`, async (request: FastifyRequest, reply: FastifyReply) => {
     const path = resourcePath(request.url, RESOURCES);
@@ -102,7 +106,7 @@ export async function resourceRoutes(app: FastifyInstance, opts: ResourceRoutesO
     return sendResource(request, reply, { path, lookup: modifiable, cacheControl: 'no-cache' });
   });
 
-  for (const prefix of [RESOURCES, MODIFIABLE]) {
+  for (const prefix of opts.preflight === false ? [] : [RESOURCES, MODIFIABLE]) {
     app.options(`${prefix}*`, async (_request, reply) =>
       reply
         .code(204)
