@@ -152,7 +152,10 @@ export class SqlStore {
   readonly writer: IngestWriter;
   readonly #contains: (column: string) => string;
 
-  constructor(driver: SqlDriver, options: { maxEventsPerCommit?: number; onCommit?: (events: number, seconds: number) => void } = {}) {
+  constructor(
+    driver: SqlDriver,
+    options: { maxEventsPerCommit?: number; onCommit?: (events: number, seconds: number) => void } = {},
+  ) {
     this.driver = driver;
     const writerOptions: ConstructorParameters<typeof IngestWriter>[0] = { driver };
     if (options.maxEventsPerCommit !== undefined) writerOptions.maxEvents = options.maxEventsPerCommit;
@@ -216,7 +219,9 @@ export class SqlStore {
     );
     if (!row) return null;
     const visit = visitRecord(row);
-    const pages = await this.driver.all<Row>(`SELECT ${PAGE_COLUMNS} FROM pages WHERE visit_id = ?`, [visitId]);
+    const pages = await this.driver.all<Row>(`SELECT ${PAGE_COLUMNS} FROM pages WHERE visit_id = ?`, [
+      visitId,
+    ]);
     const links = await this.driver.all<Row>(
       'SELECT identity_id, verified, scope, associated_at FROM visit_identities WHERE visit_id = ?',
       [visitId],
@@ -234,8 +239,9 @@ export class SqlStore {
     const current =
       row.current_identity === null
         ? null
-        : (associations.get(identityKey({ identityId: s(row.current_identity), verified: n(row.current_verified) === 1 })) ??
-          null);
+        : (associations.get(
+            identityKey({ identityId: s(row.current_identity), verified: n(row.current_verified) === 1 }),
+          ) ?? null);
     return {
       ...visit,
       pages: new Map(pages.map((p) => [s(p.page_id), pageRecord(p)])),
@@ -251,8 +257,16 @@ export class SqlStore {
       tx.run(
         `INSERT INTO visits (${VISIT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (visit_id) DO NOTHING`,
         [
-          visit.visitId, visit.globalVisitID, visit.userAgent, visit.userAgentId, visit.languageCode, visit.referrer,
-          visit.startDate, visit.lastEventAt, visit.endedAt, visit.pageCount,
+          visit.visitId,
+          visit.globalVisitID,
+          visit.userAgent,
+          visit.userAgentId,
+          visit.languageCode,
+          visit.referrer,
+          visit.startDate,
+          visit.lastEventAt,
+          visit.endedAt,
+          visit.pageCount,
         ],
       ),
     );
@@ -260,7 +274,9 @@ export class SqlStore {
   }
 
   async getVisit(visitId: string): Promise<VisitRecord | null> {
-    const [row] = await this.driver.all<Row>(`SELECT ${VISIT_COLUMNS} FROM visits WHERE visit_id = ?`, [visitId]);
+    const [row] = await this.driver.all<Row>(`SELECT ${VISIT_COLUMNS} FROM visits WHERE visit_id = ?`, [
+      visitId,
+    ]);
     return row ? visitRecord(row) : null;
   }
 
@@ -321,7 +337,8 @@ export class SqlStore {
     if (filter.eventName !== undefined) where.add('e.event_name = ?', filter.eventName);
     if (filter.eventType !== undefined) where.add('e.event_type = ?', filter.eventType);
     if (filter.category === 'all categories') where.add("e.category <> ''");
-    else if (filter.category !== undefined) where.add(this.#contains("(';' || e.category || ';')"), `;${filter.category};`);
+    else if (filter.category !== undefined)
+      where.add(this.#contains("(';' || e.category || ';')"), `;${filter.category};`);
     if (filter.url !== undefined) where.add(this.#contains('e.url'), filter.url);
     let ords: number[] = [];
     if (options.cursor) where.add('e.ord > ?', n(decodeCursor(options.cursor, 1)[0]));
@@ -424,7 +441,11 @@ export class SqlStore {
   async putCategory(category: Category, now: number): Promise<boolean> {
     return this.driver.transaction(async (tx) => {
       const body = JSON.stringify(category);
-      const changed = await tx.run('UPDATE categories SET body = ?, updated_at = ? WHERE name = ?', [body, now, category.name]);
+      const changed = await tx.run('UPDATE categories SET body = ?, updated_at = ? WHERE name = ?', [
+        body,
+        now,
+        category.name,
+      ]);
       if (changed > 0) return false;
       const [max] = await tx.all<Row>('SELECT COALESCE(MAX(position), 0) AS m FROM categories');
       await tx.run('INSERT INTO categories (name, position, body, updated_at) VALUES (?, ?, ?, ?)', [
@@ -438,7 +459,9 @@ export class SqlStore {
   }
 
   async deleteCategory(name: string): Promise<boolean> {
-    return (await this.driver.transaction((tx) => tx.run('DELETE FROM categories WHERE name = ?', [name]))) > 0;
+    return (
+      (await this.driver.transaction((tx) => tx.run('DELETE FROM categories WHERE name = ?', [name]))) > 0
+    );
   }
 
   /** Replaces every category at once (CLI import). */
@@ -457,16 +480,28 @@ export class SqlStore {
     });
   }
 
-  /** A token that changes whenever categories change; nodes poll it to reload (spec: within 5 s). */
+  /**
+   * A token that changes whenever categories change; nodes poll it to reload (spec: within 5 s). It hashes the
+   * rows themselves: a count and latest `updated_at` missed changes made in the same millisecond or by a node whose
+   * clock lags. Categories are few, so reading them on each poll is cheap.
+   */
   async categoriesVersion(): Promise<string> {
-    const [row] = await this.driver.all<Row>('SELECT COUNT(*) AS c, COALESCE(MAX(updated_at), 0) AS u FROM categories');
-    return `${n(row?.c)}:${n(row?.u)}`;
+    const rows = await this.driver.all<Row>(
+      'SELECT name, position, body FROM categories ORDER BY position, name',
+    );
+    const hash = createHash('sha256');
+    for (const r of rows) hash.update(JSON.stringify([s(r.name), n(r.position), s(r.body)]));
+    return `${rows.length}:${hash.digest('hex').slice(0, 32)}`;
   }
 
   // ---- API keys -------------------------------------------------------------------------------------------
 
   /** Creates a key; the secret is returned once and only its SHA-256 is stored. */
-  async createApiKey(name: string, role: ApiKeyRole, now: number): Promise<{ key: string; record: ApiKeyRecord }> {
+  async createApiKey(
+    name: string,
+    role: ApiKeyRole,
+    now: number,
+  ): Promise<{ key: string; record: ApiKeyRecord }> {
     const keyId = randomBytes(8).toString('hex').toUpperCase();
     const key = `bk_${keyId}_${randomBytes(24).toString('base64url')}`;
     await this.driver.transaction((tx) =>
@@ -490,7 +525,9 @@ export class SqlStore {
   }
 
   async listApiKeys(): Promise<ApiKeyRecord[]> {
-    const rows = await this.driver.all<Row>('SELECT key_id, name, role, created_at, revoked_at FROM api_keys ORDER BY created_at');
+    const rows = await this.driver.all<Row>(
+      'SELECT key_id, name, role, created_at, revoked_at FROM api_keys ORDER BY created_at',
+    );
     return rows.map(apiKeyRecord);
   }
 
@@ -504,7 +541,10 @@ export class SqlStore {
   // ---- retention ------------------------------------------------------------------------------------------
 
   /** Deletes visits (and their pages, events, links) whose last event is older than `visitsBefore`. */
-  async purge(visitsBefore: number, identitiesBefore: number): Promise<{ visits: number; identities: number }> {
+  async purge(
+    visitsBefore: number,
+    identitiesBefore: number,
+  ): Promise<{ visits: number; identities: number }> {
     return this.driver.transaction(async (tx) => {
       const old = 'SELECT visit_id FROM visits WHERE last_event_at < ?';
       await tx.run(`DELETE FROM events WHERE visit_id IN (${old})`, [visitsBefore]);
