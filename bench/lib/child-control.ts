@@ -3,6 +3,7 @@
  * load generator never shares its event loop. The child reports its port once listening, answers CPU samples
  * (its own `process.cpuUsage()`, which the parent cannot read) and shuts down on request.
  */
+import { readFileSync } from 'node:fs';
 
 /** Messages the parent sends to the child. */
 export type ParentMessage = { type: 'cpu'; id: number } | { type: 'stop' };
@@ -10,8 +11,8 @@ export type ParentMessage = { type: 'cpu'; id: number } | { type: 'stop' };
 /** Messages the child sends to the parent. */
 export type ChildMessage =
   | { type: 'ready'; port: number }
-  | { type: 'cpu'; id: number; user: number; system: number }
-  | { type: 'stopped'; user: number; system: number }
+  | { type: 'cpu'; id: number; user: number; system: number; waitMicros: number }
+  | { type: 'stopped'; user: number; system: number; waitMicros: number }
   | { type: 'failed'; message: string };
 
 export interface ServeControlOptions {
@@ -19,6 +20,19 @@ export interface ServeControlOptions {
   start: () => Promise<number>;
   /** Stops it (finishing in-flight work). */
   stop: () => Promise<void>;
+}
+
+/**
+ * µs this process spent runnable but waiting for a CPU (Linux `/proc/self/schedstat`, main thread); 0 where
+ * unavailable. A large value means other processes on the machine took the server's CPU.
+ */
+function runQueueWait(): number {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').trim().split(/\s+/);
+    return Number(fields[1] ?? 0) / 1000;
+  } catch {
+    return 0;
+  }
 }
 
 function send(message: ChildMessage): Promise<void> {
@@ -40,12 +54,12 @@ export async function serveControl(options: ServeControlOptions): Promise<void> 
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'cpu') {
       const { user, system } = process.cpuUsage();
-      void send({ type: 'cpu', id: message.id, user, system });
+      void send({ type: 'cpu', id: message.id, user, system, waitMicros: runQueueWait() });
     } else if (message.type === 'stop') {
       options.stop().then(
         async () => {
           const { user, system } = process.cpuUsage();
-          await send({ type: 'stopped', user, system });
+          await send({ type: 'stopped', user, system, waitMicros: runQueueWait() });
           process.exit(0);
         },
         async (error: unknown) => {

@@ -11,6 +11,8 @@ import type { ChildMessage, ParentMessage } from './child-control.js';
 export interface CpuSample {
   user: number;
   system: number;
+  /** µs the child's main thread was runnable but waiting for a CPU (Linux only, else 0). */
+  waitMicros: number;
 }
 
 export interface ChildServer {
@@ -59,10 +61,14 @@ export function startChildServer(options: StartChildOptions): Promise<ChildServe
 
   child.on('message', (message: ChildMessage) => {
     if (message.type === 'cpu') {
-      waiting.get(message.id)?.({ user: message.user, system: message.system });
+      waiting.get(message.id)?.({
+        user: message.user,
+        system: message.system,
+        waitMicros: message.waitMicros,
+      });
       waiting.delete(message.id);
     } else if (message.type === 'stopped') {
-      onStopped?.({ user: message.user, system: message.system });
+      onStopped?.({ user: message.user, system: message.system, waitMicros: message.waitMicros });
     } else if (message.type === 'failed') {
       onFailed(new Error(`server child failed: ${message.message}`));
     }

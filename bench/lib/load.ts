@@ -1,8 +1,8 @@
 /**
- * Load generation for HTTP benchmarks: autocannon on loopback, a fresh body per request from a generator, and
- * the acknowledged events counted from each 202 body. Runs are bounded by a request count calibrated from a
- * warm-up (not by a timer), so no request is cut off mid-flight and "stored = acknowledged" can be checked
- * exactly; a safety timer still stops a run that takes far longer than planned.
+ * Load generation for HTTP benchmarks: autocannon on loopback for a fixed time, a fresh body per request from
+ * a generator, and the acknowledged events counted from each 202 body. Each connection has at most one request
+ * outstanding; the requests still unanswered when a run stops are kept (with their event IDs), so a benchmark
+ * can check exactly that the store holds every acknowledged event plus only those of unanswered requests.
  */
 import { createRequire } from 'node:module';
 
@@ -15,35 +15,44 @@ interface AutocannonResult {
   non2xx: number;
   '2xx': number;
 }
+/** Per-connection context: the same object from a request's setupRequest to its onResponse. */
+type Context = { request?: Outstanding };
 interface AutocannonRequest {
   method: string;
   path: string;
   headers: Record<string, string>;
-  setupRequest: (req: Record<string, unknown>) => Record<string, unknown>;
-  onResponse: (status: number, body: string) => void;
-}
-interface AutocannonInstance {
-  stop(): void;
+  setupRequest: (req: Record<string, unknown>, context: Context) => Record<string, unknown>;
+  onResponse: (status: number, body: string, context: Context) => void;
 }
 type Autocannon = (
   options: {
     url: string;
     connections: number;
-    amount: number;
+    duration: number;
     requests: AutocannonRequest[];
     timeout: number;
   },
   done: (error: Error | null, result: AutocannonResult) => void,
-) => AutocannonInstance;
+) => unknown;
 
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+/** One request body and the eventIDs it carries. */
+export interface LoadBody {
+  text: string;
+  eventIds: readonly string[];
+}
+
+interface Outstanding {
+  eventIds: readonly string[];
+}
 
 export interface LoadOptions {
   url: string;
   /** Request path (default `/server/events`). */
   path?: string;
   /** The body of the next request; called once per request. */
-  body: () => string;
+  body: () => LoadBody;
   /** Concurrent keep-alive connections (default 64). */
   connections?: number;
   /** Length of the measured run, seconds (default 10). */
@@ -67,17 +76,16 @@ export interface LoadResult {
   p99Ms: number;
   errors: number;
   non2xx: number;
-  /** True when the safety timer had to stop the run (some requests may be unanswered). */
-  cutOff: boolean;
 }
 
-/** Acknowledged events of every run so far, warm-ups included (what the store must hold). */
+/** Every run against one server so far, warm-ups included: what its store must hold. */
 export interface AckTotals {
   accepted: number;
   duplicates: number;
   rejected: number;
   requests: number;
-  cutOff: boolean;
+  /** eventIDs of requests sent (or about to be) but unanswered when a run stopped: stored or not. */
+  unanswered: string[];
 }
 
 export const newAckTotals = (): AckTotals => ({
@@ -85,34 +93,34 @@ export const newAckTotals = (): AckTotals => ({
   duplicates: 0,
   rejected: 0,
   requests: 0,
-  cutOff: false,
+  unanswered: [],
 });
 
-function once(
-  options: LoadOptions,
-  amount: number,
-  plannedSec: number,
-  totals: AckTotals,
-): Promise<LoadResult> {
-  const connections = Math.min(options.connections ?? 64, amount);
+function once(options: LoadOptions, durationSec: number, totals: AckTotals): Promise<LoadResult> {
   let accepted = 0;
   let duplicates = 0;
   let rejected = 0;
+  const outstanding = new Set<Outstanding>();
   return new Promise((resolve, reject) => {
-    let cutOff = false;
-    const instance = autocannon(
+    autocannon(
       {
         url: options.url,
-        connections,
-        amount,
+        connections: options.connections ?? 64,
+        duration: durationSec,
         timeout: 30,
         requests: [
           {
             method: 'POST',
             path: options.path ?? '/server/events',
             headers: { 'content-type': 'application/json' },
-            setupRequest: (req) => ({ ...req, body: options.body() }),
-            onResponse: (status, body) => {
+            setupRequest: (req, context) => {
+              const body = options.body();
+              context.request = { eventIds: body.eventIds };
+              outstanding.add(context.request);
+              return { ...req, body: body.text };
+            },
+            onResponse: (status, body, context) => {
+              if (context.request) outstanding.delete(context.request);
               if (status !== 202) return;
               const result = JSON.parse(body) as {
                 accepted: number;
@@ -127,13 +135,12 @@ function once(
         ],
       },
       (error, result) => {
-        clearTimeout(safety);
         if (error) return reject(error);
         totals.accepted += accepted;
         totals.duplicates += duplicates;
         totals.rejected += rejected;
         totals.requests += result['2xx'];
-        totals.cutOff ||= cutOff;
+        for (const request of outstanding) totals.unanswered.push(...request.eventIds);
         const seconds = result.duration;
         resolve({
           seconds,
@@ -147,40 +154,22 @@ function once(
           p99Ms: result.latency.p99,
           errors: result.errors,
           non2xx: result.non2xx,
-          cutOff,
         });
       },
-    );
-    const safety = setTimeout(
-      () => {
-        cutOff = true;
-        instance.stop();
-      },
-      Math.max(5, plannedSec * 2.5) * 1000,
     );
   });
 }
 
 /**
- * Warms the server up (a short probe, then about `warmupSec` of load), then runs about `durationSec` of load
- * sized from the warm-up's rate, and returns the measured run's figures. Every acknowledged event, warm-ups
- * included, is added to `totals`. `beforeMeasure` runs between warm-up and measured run (CPU sampling).
+ * Warms the server up for `warmupSec`, runs `beforeMeasure` (CPU sampling), then loads it for `durationSec`
+ * and returns the measured run's figures. Every run's acknowledgements are added to `totals`.
  */
 export async function runLoad(
   options: LoadOptions,
   totals: AckTotals,
   beforeMeasure?: () => Promise<void>,
 ): Promise<LoadResult> {
-  const connections = options.connections ?? 64;
-  const probe = await once(options, connections * 10, 5, totals);
-  const warmupSec = options.warmupSec ?? 2;
-  const warm = await once(
-    options,
-    Math.max(connections, Math.round(probe.reqPerSec * warmupSec)),
-    warmupSec,
-    totals,
-  );
+  await once(options, options.warmupSec ?? 2, totals);
   await beforeMeasure?.();
-  const durationSec = options.durationSec ?? 10;
-  return once(options, Math.max(connections, Math.round(warm.reqPerSec * durationSec)), durationSec, totals);
+  return once(options, options.durationSec ?? 10, totals);
 }

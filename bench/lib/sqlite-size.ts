@@ -26,10 +26,12 @@ export interface StoreSize {
   objects: Record<string, number>;
   visits: number;
   pages: number;
+  /** How many of the `lookUp` eventIDs are stored. */
+  found: number;
 }
 
-/** Measures `<dataDir>/beckon.db`; the server must have stopped. */
-export function measureStore(dataDir: string): StoreSize {
+/** Measures `<dataDir>/beckon.db` and looks up `lookUp` eventIDs; the server must have stopped. */
+export function measureStore(dataDir: string, lookUp: readonly string[] = []): StoreSize {
   const file = path.join(dataDir, 'beckon.db');
   const db = new Database(file);
   try {
@@ -60,7 +62,10 @@ export function measureStore(dataDir: string): StoreSize {
     } catch {
       method = 'file size';
     }
+    const exists = db.prepare('SELECT 1 FROM events WHERE event_id = ?').pluck();
+    const found = lookUp.filter((id) => exists.get(id) !== undefined).length;
     return {
+      found,
       events,
       bytesPerEvent: events ? eventBytes / events : 0,
       dbBytesPerEvent: events ? fileBytes / events : 0,
