@@ -137,6 +137,12 @@ export async function buildApp(options: BuildAppOptions): Promise<BeckonApp> {
     }
   });
 
+  // Answers finished during shutdown close their connection: a keep-alive socket that turns idle after close()
+  // began would otherwise hold the server open until its keep-alive timeout.
+  app.addHook('onSend', async (_request, reply) => {
+    if (shuttingDown) reply.header('Connection', 'close');
+  });
+
   await app.register(ingestRoutes, { ingest, config, metrics });
   await app.register(historyRoutes, { history, store, config, now });
   await app.register(categoryRoutes, { categories });

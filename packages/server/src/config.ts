@@ -135,7 +135,13 @@ export function buildConfig(input: Record<string, unknown> = {}): Readonly<Confi
     });
     throw new ConfigError(`invalid configuration: ${[...new Set(lines)].join('; ')}`);
   }
-  return deepFreeze(withDefaults as Config);
+  const config = withDefaults as Config;
+  if (config.api.defaultLimit > config.api.maxLimit) {
+    throw new ConfigError(
+      `invalid configuration: option "api.defaultLimit" (${config.api.defaultLimit}) exceeds "api.maxLimit" (${config.api.maxLimit})`,
+    );
+  }
+  return deepFreeze(config);
 }
 
 function envOverrides(env: NodeJS.ProcessEnv): Record<string, unknown> {

@@ -312,6 +312,16 @@ describe('ingest rate limit', () => {
       expect(res.statusCode).toBe(429);
       expect(res.json()).toMatchObject({ code: 'rateLimited' });
       expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+      // Spelling the path differently does not get around the limit.
+      for (const url of ['/server/%65vents', '/%73erver/events']) {
+        const encoded = await limited.app.inject({
+          method: 'POST',
+          url,
+          headers: { 'content-type': 'application/json' },
+          payload: '[]',
+        });
+        expect(encoded.statusCode, url).toBe(429);
+      }
       // Another client IP has its own budget.
       const other = await limited.app.inject({
         method: 'POST',

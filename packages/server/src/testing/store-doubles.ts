@@ -17,6 +17,8 @@ export interface StoreDoubleOptions {
   failing?: () => boolean;
   /** Random source for the delays (default Math.random), so a property test can replay them. */
   random?: () => number;
+  /** Called with the method name when a slow or failing method is entered. */
+  onCall?: (method: string) => void;
 }
 
 /** A proxy of `store` with slow and failing methods; every other member is the store's own. */
@@ -33,6 +35,7 @@ export function storeDouble(store: SqlStore, options: StoreDoubleOptions): SqlSt
       const name = String(prop);
       if (!slow.has(name) && !fail.has(name)) return method.bind(target);
       return async (...args: unknown[]) => {
+        options.onCall?.(name);
         if (slow.has(name)) await new Promise((resolve) => setTimeout(resolve, random() * maxDelay));
         if (fail.has(name) && (options.failing?.() ?? true)) throw new Error(`${name}: connection refused`);
         return method.apply(target, args);
