@@ -81,6 +81,11 @@ class Builder {
         .filter((s): s is StateNode => s !== undefined);
     }
     for (const s of this.states) this.resolveInitial(s, el);
+    for (const s of this.states) {
+      s.eventless = s.transitions.some((t) => t.events === undefined) || (s.parent?.eventless ?? false);
+      for (const t of s.transitions) t.domain = staticDomain(t, root);
+      if (s.initial) s.initial.domain = staticDomain(s.initial, root);
+    }
     return {
       root,
       name: el.attrs['name'],
@@ -112,6 +117,7 @@ class Builder {
       data: [],
       history: [],
       deep: el.attrs['type'] === 'deep',
+      eventless: false,
       donedata: undefined,
       line: el.line,
       column: el.column,
@@ -209,6 +215,7 @@ class Builder {
       internal: true,
       actions: [],
       order: -1,
+      domain: null,
       line: pos.line,
       column: pos.column,
     };
@@ -226,6 +233,7 @@ class Builder {
       internal: el.attrs['type'] === 'internal',
       actions: this.actions(el),
       order: this.transitions.length,
+      domain: null,
       line: el.line,
       column: el.column,
     };
@@ -395,4 +403,23 @@ function normalizeDescriptor(d: string): string {
   if (d.endsWith('.*')) return d.slice(0, -2);
   if (d.endsWith('.')) return d.slice(0, -1);
   return d;
+}
+
+const isDescendant = (s: StateNode, of: StateNode): boolean =>
+  s.order > of.order && s.order <= of.lastDescendant;
+const isCompound = (s: StateNode): boolean =>
+  (s.kind === 'state' || s.kind === 'scxml') && s.initial !== undefined;
+
+/** The W3C transition domain, when it does not depend on history values (`null` otherwise). */
+function staticDomain(t: TransitionNode, root: StateNode): StateNode | undefined | null {
+  const targets = t.targets;
+  if (targets.length === 0) return undefined;
+  if (targets.some((x) => x.kind === 'history')) return null;
+  if (t.source.kind === 'scxml') return t.source;
+  if (t.internal && isCompound(t.source) && targets.every((x) => isDescendant(x, t.source))) return t.source;
+  for (const anc of t.source.ancestors) {
+    if (anc.kind !== 'scxml' && !isCompound(anc)) continue;
+    if (targets.every((x) => isDescendant(x, anc))) return anc;
+  }
+  return root;
 }

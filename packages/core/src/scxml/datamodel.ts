@@ -4,6 +4,7 @@
  * `error.execution` and stop the current block of executable content.
  */
 import { SYSTEM_VARIABLES } from './events.js';
+import { compileFast, FALLBACK } from './fast-expressions.js';
 import type { DataNode, DataScope, Evaluator, ScxmlDocument, SourceResolver } from './types.js';
 
 /** A failure while running executable content; becomes `error.execution`. */
@@ -17,6 +18,8 @@ export class ExecutionError extends Error {
   }
 }
 
+const NO_FAST = new Error('no shortcut');
+
 type Compiled = ((scope: DataScope) => unknown) | ((scope: DataScope, value: unknown) => void) | Error;
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -24,46 +27,65 @@ const ROOT_IDENTIFIER = /^\s*([A-Za-z_$][\w$]*)/;
 
 /** Compiles through `evaluator` once per document and source text. */
 export class DataModel {
-  private readonly cache: Map<string, unknown>;
+  /** One map per kind (expression, script, assignment, shortcut), keyed by source text. */
+  private readonly cache: Map<string, Compiled>[];
 
   constructor(
     readonly doc: ScxmlDocument,
     readonly evaluator: Evaluator,
     readonly scope: DataScope,
   ) {
-    let cache = doc.cache.get(evaluator);
+    let cache = doc.cache.get(evaluator) as Map<string, Compiled>[] | undefined;
     if (!cache) {
-      cache = new Map();
+      cache = [new Map(), new Map(), new Map(), new Map()];
       doc.cache.set(evaluator, cache);
     }
     this.cache = cache;
   }
 
-  private compiled(kind: 'e' | 's' | 'a', source: string): Compiled {
-    const key = kind + source;
-    let fn = this.cache.get(key) as Compiled | undefined;
+  private compiled(kind: 0 | 1 | 2, source: string): Compiled {
+    const cache = this.cache[kind]!;
+    let fn = cache.get(source);
     if (fn === undefined) {
       try {
-        if (kind === 'e') fn = this.evaluator.expression(source);
-        else if (kind === 's') fn = this.evaluator.script(source);
+        if (kind === 0) fn = this.evaluator.expression(source);
+        else if (kind === 1) fn = this.evaluator.script(source);
         else fn = this.evaluator.assignment(source);
       } catch (err) {
         fn = err instanceof Error ? err : new Error(String(err));
       }
-      this.cache.set(key, fn);
+      cache.set(source, fn);
     }
     return fn;
   }
 
-  /** Evaluates an expression. */
+  /** Evaluates an expression (common shapes without the evaluator, see fast-expressions.ts). */
   eval(source: string, line: number): unknown {
-    const fn = this.compiled('e', source);
+    const fast = this.fast(source);
+    if (fast) {
+      try {
+        return fast(this.scope);
+      } catch (err) {
+        if (err !== FALLBACK) throw new ExecutionError(`"${source}" failed: ${messageOf(err)}`, line);
+      }
+    }
+    const fn = this.compiled(0, source);
     if (fn instanceof Error) throw new ExecutionError(`cannot compile "${source}": ${fn.message}`, line);
     try {
       return (fn as (s: DataScope) => unknown)(this.scope);
     } catch (err) {
       throw new ExecutionError(`"${source}" failed: ${messageOf(err)}`, line);
     }
+  }
+
+  private fast(source: string): ((scope: DataScope) => unknown) | undefined {
+    const cache = this.cache[3]!;
+    let fn = cache.get(source);
+    if (fn === undefined) {
+      fn = compileFast(source) ?? NO_FAST;
+      cache.set(source, fn);
+    }
+    return fn === NO_FAST ? undefined : (fn as (scope: DataScope) => unknown);
   }
 
   /** Evaluates a condition; errors propagate so the caller can raise `error.execution` and treat it as false. */
@@ -73,7 +95,7 @@ export class DataModel {
 
   /** Runs a script block. */
   run(source: string, line: number): void {
-    const fn = this.compiled('s', source);
+    const fn = this.compiled(1, source);
     if (fn instanceof Error) throw new ExecutionError(`cannot compile script: ${fn.message}`, line);
     try {
       (fn as (s: DataScope) => void)(this.scope);
@@ -92,7 +114,7 @@ export class DataModel {
       this.scope[location] = value;
       return;
     }
-    const fn = this.compiled('a', location);
+    const fn = this.compiled(2, location);
     if (fn instanceof Error) throw new ExecutionError(`"${location}" is not a location: ${fn.message}`, line);
     try {
       (fn as (s: DataScope, v: unknown) => void)(this.scope, value);

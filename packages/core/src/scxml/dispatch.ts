@@ -38,6 +38,7 @@ export class Dispatcher {
   private readonly handles = new Map<string, unknown>();
   readonly invoked = new Map<string, Invocation>();
   seq = 0;
+  private origin: string | undefined;
 
   constructor(private readonly session: ScxmlSession) {}
 
@@ -60,9 +61,6 @@ export class Dispatcher {
       if (node.idlocation !== undefined) dm.assign(node.idlocation, sendid, node.line);
     }
     const eventSendid = node.id ?? (node.idlocation !== undefined ? sendid : undefined);
-    const fail = (message: string): never => {
-      throw new ExecutionError(message, node.line, sendid);
-    };
     try {
       const name = node.eventexpr !== undefined ? String(dm.eval(node.eventexpr, node.line)) : node.event;
       const type =
@@ -74,30 +72,32 @@ export class Dispatcher {
       const delayText =
         node.delayexpr !== undefined ? String(dm.eval(node.delayexpr, node.line)) : node.delay;
       const delay = delayText === undefined ? 0 : parseDelay(delayText);
-      if (delay === undefined) return fail(`invalid delay "${delayText}"`);
+      if (delay === undefined) throw new ExecutionError(`invalid delay "${delayText}"`, node.line, sendid);
       let data: unknown;
       if (node.content) data = evalContent(dm, node.content);
       else if (node.namelist.length > 0 || node.params.length > 0)
         data = evalParams(dm, node.namelist, node.params, node.line);
       const isScxml = SCXML_SEND_TYPES.has(type);
       if (!isScxml && !this.session.options.ioProcessors?.[type])
-        return fail(`unsupported send type "${type}"`);
+        throw new ExecutionError(`unsupported send type "${type}"`, node.line, sendid);
       if (isScxml && target !== undefined && !target.startsWith('#_'))
-        return fail(`invalid target "${target}"`);
-      if (isScxml && name === undefined) return fail('<send> needs an event name');
-      if (target === '#_internal' && delay > 0) return fail('#_internal sends cannot be delayed');
+        throw new ExecutionError(`invalid target "${target}"`, node.line, sendid);
+      if (isScxml && name === undefined)
+        throw new ExecutionError('<send> needs an event name', node.line, sendid);
+      if (target === '#_internal' && delay > 0)
+        throw new ExecutionError('#_internal sends cannot be delayed', node.line, sendid);
       const event: ScxmlEvent = {
         name: name ?? '',
         type: 'external',
         sendid: eventSendid,
-        origin: `#_scxml_${this.session.sessionId}`,
+        origin: (this.origin ??= `#_scxml_${this.session.sessionId}`),
         origintype: SCXML_PROCESSOR,
         invokeid: undefined,
         data,
       };
       const p: PendingSend = {
         sendid,
-        dueAt: this.session.options.clock.now() + delay,
+        dueAt: delay > 0 ? this.session.options.clock.now() + delay : 0,
         target,
         type,
         event,
@@ -251,6 +251,7 @@ export class Dispatcher {
 
   /** Disarms every timer and stops every child (session end). */
   shutdown(): void {
+    if (this.handles.size === 0 && this.invoked.size === 0) return;
     for (const h of this.handles.values()) this.session.options.timers.clear(h);
     this.handles.clear();
     this.pending.clear();

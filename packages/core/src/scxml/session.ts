@@ -55,7 +55,30 @@ export interface SessionOptions {
   readonly initialData?: Map<string, unknown>;
 }
 
+/** Where the shared `In()` finds its session: `In` is called through `with (scope)`, so `this` is the scope. */
+const SESSION = Symbol('session');
+function inState(this: DataScope, id: string): boolean {
+  const session = (this as Record<symbol, unknown>)[SESSION] as ScxmlSession | undefined;
+  const s = session?.doc.byId.get(id);
+  return s !== undefined && session!.configuration.has(s);
+}
+
 const byOrder = (a: StateNode, b: StateNode): number => a.order - b.order;
+const NONE: readonly TransitionNode[] = Object.freeze([]);
+const byOrderDesc = (a: StateNode, b: StateNode): number => b.order - a.order;
+
+/** The states a microstep enters, those entered by default, and default history content to run. */
+interface EntryPlan {
+  readonly states: StateNode[];
+  readonly defaults: StateNode[];
+  history: Map<StateNode, Action[]> | undefined;
+}
+
+/** True when `child` or one of its descendants is already planned for entry. */
+function covers(plan: EntryPlan, child: StateNode): boolean {
+  for (const x of plan.states) if (x === child || isDescendant(x, child)) return true;
+  return false;
+}
 const isDescendant = (s: StateNode, of: StateNode): boolean =>
   s.order > of.order && s.order <= of.lastDescendant;
 const isAtomic = (s: StateNode): boolean =>
@@ -78,6 +101,10 @@ export class ScxmlSession implements ExecutionHost {
   /** `idle` before start, `running`, `done` after a top-level final, `stopped` when cancelled or faulted. */
   status: 'idle' | 'running' | 'done' | 'stopped' = 'idle';
   private microsteps = 0;
+  /** Run-queue flag owned by the {@link SessionSystem}. */
+  scheduled = false;
+  /** Atomic states of the configuration in document order; rebuilt after the configuration changes. */
+  private atomicCache: StateNode[] | undefined;
 
   constructor(readonly options: SessionOptions) {
     this.doc = options.document;
@@ -90,10 +117,8 @@ export class ScxmlSession implements ExecutionHost {
     scope['_name'] = this.doc.name;
     scope['_ioprocessors'] = this.dispatcher.ioprocessors();
     scope['_x'] = options.platform;
-    scope['In'] = (id: string): boolean => {
-      const s = this.doc.byId.get(id);
-      return s !== undefined && this.configuration.has(s);
-    };
+    scope['In'] = inState;
+    (scope as Record<symbol, unknown>)[SESSION] = this;
     options.system.sessions.set(this.sessionId, this);
   }
 
@@ -145,6 +170,11 @@ export class ScxmlSession implements ExecutionHost {
       parent: { session: this, invokeid },
       initialData,
     });
+  }
+
+  /** Call after replacing `configuration` wholesale (snapshot restore). */
+  configurationReplaced(): void {
+    this.atomicCache = undefined;
   }
 
   /** Stops without running exit handlers (invoke cancellation, or shutdown of the host). */
@@ -230,18 +260,21 @@ export class ScxmlSession implements ExecutionHost {
         if (enabled.length > 0) this.microstep(enabled);
       }
       if (this.status !== 'running') break;
-      const toInvoke = [...this.statesToInvoke].sort(byOrder);
-      this.statesToInvoke.clear();
-      for (const s of toInvoke) for (const inv of s.invokes) this.dispatcher.invoke(inv);
+      if (this.statesToInvoke.size > 0) {
+        const toInvoke = [...this.statesToInvoke].sort(byOrder);
+        this.statesToInvoke.clear();
+        for (const s of toInvoke) for (const inv of s.invokes) this.dispatcher.invoke(inv);
+      }
       if (this.internalQueue.length === 0) break;
     }
     if (this.status === 'done') this.exitInterpreter();
     this.options.onMacrostep?.(this);
   }
 
-  private selectTransitions(ev: ScxmlEvent | undefined): TransitionNode[] {
-    const enabled: TransitionNode[] = [];
-    const atomic = [...this.configuration].filter(isAtomic).sort(byOrder);
+  private selectTransitions(ev: ScxmlEvent | undefined): readonly TransitionNode[] {
+    const atomic = (this.atomicCache ??= [...this.configuration].filter(isAtomic).sort(byOrder));
+    if (ev === undefined && !atomic.some((a) => a.eventless)) return NONE;
+    let enabled: TransitionNode[] | undefined;
     for (const state of atomic) {
       let found: TransitionNode | undefined;
       for (let s: StateNode | undefined = state; s && !found; s = s.parent) {
@@ -257,8 +290,11 @@ export class ScxmlSession implements ExecutionHost {
           break;
         }
       }
-      if (found && !enabled.includes(found)) enabled.push(found);
+      if (!found) continue;
+      if (!enabled) enabled = [found];
+      else if (!enabled.includes(found)) enabled.push(found);
     }
+    if (!enabled) return NONE;
     return enabled.length > 1 ? this.removeConflicts(enabled) : enabled;
   }
 
@@ -274,8 +310,8 @@ export class ScxmlSession implements ExecutionHost {
 
   private removeConflicts(enabled: TransitionNode[]): TransitionNode[] {
     const filtered: TransitionNode[] = [];
-    const exitSets = new Map<TransitionNode, Set<StateNode>>();
-    const exitSet = (t: TransitionNode): Set<StateNode> => {
+    const exitSets = new Map<TransitionNode, StateNode[]>();
+    const exitSet = (t: TransitionNode): StateNode[] => {
       let set = exitSets.get(t);
       if (!set) exitSets.set(t, (set = this.computeExitSet([t])));
       return set;
@@ -287,7 +323,7 @@ export class ScxmlSession implements ExecutionHost {
         const e1 = exitSet(t1);
         let intersects = false;
         for (const s of exitSet(t2))
-          if (e1.has(s)) {
+          if (e1.includes(s)) {
             intersects = true;
             break;
           }
@@ -305,7 +341,7 @@ export class ScxmlSession implements ExecutionHost {
     return filtered;
   }
 
-  private microstep(enabled: TransitionNode[]): void {
+  private microstep(enabled: readonly TransitionNode[]): void {
     if (++this.microsteps > (this.options.maxMicrosteps ?? 100_000)) {
       this.fault(`more than ${this.options.maxMicrosteps ?? 100_000} microsteps in one macrostep`);
       return;
@@ -322,19 +358,20 @@ export class ScxmlSession implements ExecutionHost {
     this.options.onFault?.(this, message);
   }
 
-  private computeExitSet(transitions: TransitionNode[]): Set<StateNode> {
-    const out = new Set<StateNode>();
+  private computeExitSet(transitions: readonly TransitionNode[]): StateNode[] {
+    const out: StateNode[] = [];
     for (const t of transitions) {
       if (t.targets.length === 0) continue;
       const domain = this.transitionDomain(t);
-      for (const s of this.configuration) if (domain === undefined || isDescendant(s, domain)) out.add(s);
+      for (const s of this.configuration)
+        if ((domain === undefined || isDescendant(s, domain)) && !out.includes(s)) out.push(s);
     }
     return out;
   }
 
-  private exitStates(enabled: TransitionNode[]): void {
-    const toExit = [...this.computeExitSet(enabled)].sort(byOrder).reverse();
-    for (const s of toExit) this.statesToInvoke.delete(s);
+  private exitStates(enabled: readonly TransitionNode[]): void {
+    const toExit = this.computeExitSet(enabled).sort(byOrderDesc);
+    if (this.statesToInvoke.size > 0) for (const s of toExit) this.statesToInvoke.delete(s);
     for (const s of toExit) {
       for (const h of s.history) {
         const f = h.deep
@@ -347,26 +384,25 @@ export class ScxmlSession implements ExecutionHost {
       for (const block of s.onexit) executeBlock(this, block);
       this.dispatcher.cancelInvokesOf(s);
       this.configuration.delete(s);
+      this.atomicCache = undefined;
     }
   }
 
-  private enterStates(enabled: TransitionNode[]): void {
-    const toEnter = new Set<StateNode>();
-    const forDefaultEntry = new Set<StateNode>();
-    const historyContent = new Map<StateNode, Action[]>();
+  private enterStates(enabled: readonly TransitionNode[]): void {
+    const plan: EntryPlan = { states: [], defaults: [], history: undefined };
     for (const t of enabled) {
-      for (const s of t.targets) this.addDescendants(s, toEnter, forDefaultEntry, historyContent);
+      for (const s of t.targets) this.addDescendants(s, plan);
       const domain = this.transitionDomain(t);
-      for (const s of this.effectiveTargets(t))
-        this.addAncestors(s, domain, toEnter, forDefaultEntry, historyContent);
+      for (const s of this.effectiveTargets(t)) this.addAncestors(s, domain, plan);
     }
-    for (const s of [...toEnter].sort(byOrder)) {
+    for (const s of plan.states.sort(byOrder)) {
       this.configuration.add(s);
-      this.statesToInvoke.add(s);
+      this.atomicCache = undefined;
+      if (s.invokes.length > 0) this.statesToInvoke.add(s);
       if (this.doc.binding === 'late') this.initState(s);
       for (const block of s.onentry) executeBlock(this, block);
-      if (forDefaultEntry.has(s) && s.initial) executeBlock(this, s.initial.actions);
-      const hc = historyContent.get(s);
+      if (s.initial && plan.defaults.includes(s)) executeBlock(this, s.initial.actions);
+      const hc = plan.history?.get(s);
       if (hc) executeBlock(this, hc);
       if (s.kind !== 'final') continue;
       const parent = s.parent!;
@@ -398,50 +434,33 @@ export class ScxmlSession implements ExecutionHost {
     }
   }
 
-  private addDescendants(
-    s: StateNode,
-    toEnter: Set<StateNode>,
-    dflt: Set<StateNode>,
-    hc: Map<StateNode, Action[]>,
-  ): void {
+  private addDescendants(s: StateNode, plan: EntryPlan): void {
     if (s.kind === 'history') {
       const stored = this.historyValue.get(s.id);
       const targets = stored ?? s.initial?.targets ?? [];
-      if (!stored && s.initial) hc.set(s.parent!, s.initial.actions);
-      for (const t of targets) this.addDescendants(t, toEnter, dflt, hc);
-      for (const t of targets) this.addAncestors(t, s.parent, toEnter, dflt, hc);
+      if (!stored && s.initial) (plan.history ??= new Map()).set(s.parent!, s.initial.actions);
+      for (const t of targets) this.addDescendants(t, plan);
+      for (const t of targets) this.addAncestors(t, s.parent, plan);
       return;
     }
-    toEnter.add(s);
+    if (!plan.states.includes(s)) plan.states.push(s);
     if (s.kind === 'parallel') {
-      for (const child of s.children) {
-        if (child.kind === 'history') continue;
-        if (![...toEnter].some((x) => x === child || isDescendant(x, child)))
-          this.addDescendants(child, toEnter, dflt, hc);
-      }
+      for (const child of s.children)
+        if (child.kind !== 'history' && !covers(plan, child)) this.addDescendants(child, plan);
     } else if (isCompound(s)) {
-      dflt.add(s);
-      for (const t of s.initial!.targets) this.addDescendants(t, toEnter, dflt, hc);
-      for (const t of s.initial!.targets) this.addAncestors(t, s, toEnter, dflt, hc);
+      plan.defaults.push(s);
+      for (const t of s.initial!.targets) this.addDescendants(t, plan);
+      for (const t of s.initial!.targets) this.addAncestors(t, s, plan);
     }
   }
 
-  private addAncestors(
-    s: StateNode,
-    upTo: StateNode | undefined,
-    toEnter: Set<StateNode>,
-    dflt: Set<StateNode>,
-    hc: Map<StateNode, Action[]>,
-  ): void {
+  private addAncestors(s: StateNode, upTo: StateNode | undefined, plan: EntryPlan): void {
     for (const anc of s.ancestors) {
       if (anc === upTo || anc.kind === 'scxml') break;
-      toEnter.add(anc);
+      if (!plan.states.includes(anc)) plan.states.push(anc);
       if (anc.kind !== 'parallel') continue;
-      for (const child of anc.children) {
-        if (child.kind === 'history') continue;
-        if (![...toEnter].some((x) => x === child || isDescendant(x, child)))
-          this.addDescendants(child, toEnter, dflt, hc);
-      }
+      for (const child of anc.children)
+        if (child.kind !== 'history' && !covers(plan, child)) this.addDescendants(child, plan);
     }
   }
 
@@ -452,6 +471,7 @@ export class ScxmlSession implements ExecutionHost {
   }
 
   private effectiveTargets(t: TransitionNode): StateNode[] {
+    if (t.domain !== null) return t.targets; // no history target
     const out: StateNode[] = [];
     for (const s of t.targets) {
       if (s.kind !== 'history') {
@@ -467,6 +487,7 @@ export class ScxmlSession implements ExecutionHost {
 
   /** The state whose descendants a transition exits and enters; `undefined` means the document root. */
   private transitionDomain(t: TransitionNode): StateNode | undefined {
+    if (t.domain !== null) return t.domain;
     const targets = this.effectiveTargets(t);
     if (targets.length === 0) return undefined;
     if (t.source.kind === 'scxml') return t.source;

@@ -136,6 +136,7 @@ function apply(
   scope['_event'] = snap.event ?? undefined;
   session.status = snap.status;
   session.configuration = new Set(snap.configuration.map(state));
+  session.configurationReplaced();
   session.statesToInvoke = new Set(snap.statesToInvoke.map(state));
   session.dataInitialized = new Set(snap.dataInitialized.map(state));
   session.historyValue = new Map(Object.entries(snap.history).map(([id, states]) => [id, states.map(state)]));

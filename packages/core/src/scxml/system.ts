@@ -9,6 +9,8 @@
 /** What the system needs from a session. */
 export interface Runnable {
   readonly sessionId: string;
+  /** Set by the system while the session waits in its run queue. */
+  scheduled: boolean;
   /** Processes queued external events until the queue is empty or the session stops. */
   runQueued(): void;
 }
@@ -17,13 +19,12 @@ export interface Runnable {
 export class SessionSystem {
   readonly sessions = new Map<string, Runnable>();
   private readonly ready: Runnable[] = [];
-  private readonly queued = new Set<Runnable>();
   private draining = false;
 
   /** Marks `session` as having work and drains unless a drain is already running further up the stack. */
   wake(session: Runnable): void {
-    if (!this.queued.has(session)) {
-      this.queued.add(session);
+    if (!session.scheduled) {
+      session.scheduled = true;
       this.ready.push(session);
     }
     this.drain();
@@ -35,7 +36,7 @@ export class SessionSystem {
     this.draining = true;
     try {
       for (let s = this.ready.shift(); s; s = this.ready.shift()) {
-        this.queued.delete(s);
+        s.scheduled = false;
         s.runQueued();
       }
     } finally {

@@ -94,6 +94,8 @@ export interface TransitionNode extends SourcePos {
   readonly actions: Action[];
   /** Position in document order among all transitions. */
   readonly order: number;
+  /** Precomputed transition domain when no target is a history state (`null`: compute at run time). */
+  domain: StateNode | undefined | null;
 }
 
 /** `<data>`. */
@@ -125,6 +127,8 @@ export interface StateNode extends SourcePos {
   readonly data: DataNode[];
   readonly history: StateNode[];
   readonly deep: boolean;
+  /** True when this state or an ancestor has an eventless transition (lets the interpreter skip the search). */
+  eventless: boolean;
   readonly donedata: { params: ParamNode[]; content: ContentNode | undefined } | undefined;
 }
 
@@ -140,7 +144,7 @@ export interface ScxmlDocument {
   readonly script: Action | undefined;
   readonly invokes: InvokeNode[];
   /** Per-document cache of compiled expressions, one map per evaluator, filled by the interpreter. */
-  readonly cache: WeakMap<Evaluator, Map<string, unknown>>;
+  readonly cache: WeakMap<Evaluator, unknown>;
 }
 
 /** An SCXML event as seen through `_event`. */
