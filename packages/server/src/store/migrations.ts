@@ -128,15 +128,27 @@ CREATE INDEX rule_states_deadline ON rule_states (next_deadline);
 export async function migrate(driver: SqlDriver): Promise<number> {
   const serial = driver.dialect === 'sqlite' ? 'INTEGER PRIMARY KEY' : 'BIGSERIAL PRIMARY KEY';
   const blob = driver.dialect === 'sqlite' ? 'BLOB' : 'BYTEA';
-  await driver.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
+  // Under the lock too: concurrent CREATE TABLE IF NOT EXISTS on PostgreSQL can fail with a duplicate pg_type row.
+  await driver.transaction(async (tx) => {
+    if (driver.dialect === 'postgres') await tx.all('SELECT pg_advisory_xact_lock(8081)');
+    await tx.run(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)',
+    );
+  });
   let applied = 0;
   for (const migration of migrations) {
     const done = await driver.transaction(async (tx) => {
       if (driver.dialect === 'postgres') await tx.all('SELECT pg_advisory_xact_lock(8081)');
-      const rows = await tx.all('SELECT version FROM schema_migrations WHERE version = ?', [migration.version]);
+      const rows = await tx.all('SELECT version FROM schema_migrations WHERE version = ?', [
+        migration.version,
+      ]);
       if (rows.length > 0) return false;
       const ddl = migration.sql.replaceAll('{serial}', serial).replaceAll('{blob}', blob);
-      for (const statement of ddl.split(';').map((s) => s.trim()).filter(Boolean)) await tx.run(statement);
+      for (const statement of ddl
+        .split(';')
+        .map((s) => s.trim())
+        .filter(Boolean))
+        await tx.run(statement);
       await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
         migration.version,
         migration.name,
