@@ -88,14 +88,23 @@ export class IngestWriter {
   async #flush(): Promise<void> {
     const batch: Pending[] = [];
     let events = 0;
-    while (this.#queue.length > 0 && (events === 0 || events + this.#queue[0]!.writes.length <= this.#maxEvents)) {
+    while (
+      this.#queue.length > 0 &&
+      (events === 0 || events + this.#queue[0]!.writes.length <= this.#maxEvents)
+    ) {
       const next = this.#queue.shift()!;
       batch.push(next);
       events += next.writes.length;
     }
     const started = performance.now();
     try {
-      await this.#driver.transaction((tx) => writeAll(tx, batch.flatMap((p) => p.writes), this.#driver.dialect));
+      await this.#driver.transaction((tx) =>
+        writeAll(
+          tx,
+          batch.flatMap((p) => p.writes),
+          this.#driver.dialect,
+        ),
+      );
       this.#onCommit?.(events, (performance.now() - started) / 1000);
       for (const p of batch) p.resolve();
     } catch (error) {
@@ -104,7 +113,11 @@ export class IngestWriter {
   }
 }
 
-async function writeAll(tx: SqlExecutor, writes: EventWrites[], dialect: SqlDriver['dialect']): Promise<void> {
+async function writeAll(
+  tx: SqlExecutor,
+  writes: EventWrites[],
+  dialect: SqlDriver['dialect'],
+): Promise<void> {
   const pages = new Map<string, EventWrites['page']>();
   const visits = new Map<string, EventWrites['visit']>();
   const identities = new Map<string, IdentityWrite[]>();
@@ -112,8 +125,18 @@ async function writeAll(tx: SqlExecutor, writes: EventWrites[], dialect: SqlDriv
   for (const w of writes) {
     const e = w.event;
     await tx.run(INSERT_EVENT, [
-      e.eventID, e.visitID, e.pageID, e.eventType, e.eventName, e.receivedAt, e.timestamp, e.url,
-      e.languageCode, e.category, e.seq, JSON.stringify(e.data),
+      e.eventID,
+      e.visitID,
+      e.pageID,
+      e.eventType,
+      e.eventName,
+      e.receivedAt,
+      e.timestamp,
+      e.url,
+      e.languageCode,
+      e.category,
+      e.seq,
+      JSON.stringify(e.data),
     ]);
     pages.set(w.page.pageId, w.page);
     visits.set(w.visit.visitId, w.visit);
@@ -127,13 +150,32 @@ async function writeAll(tx: SqlExecutor, writes: EventWrites[], dialect: SqlDriv
   }
   for (const p of pages.values()) {
     await tx.run(UPSERT_PAGE, [
-      p.pageId, p.visitId, p.url, p.title, p.referrer, p.startDate, p.endDate, p.durationMs, p.category, p.identityId,
+      p.pageId,
+      p.visitId,
+      p.url,
+      p.title,
+      p.referrer,
+      p.startDate,
+      p.endDate,
+      p.durationMs,
+      p.category,
+      p.identityId,
     ]);
   }
   for (const v of visits.values()) {
     await tx.run(UPSERT_VISIT, [
-      v.visitId, v.globalVisitID, v.userAgent, v.userAgentId, v.languageCode, v.referrer, v.startDate, v.lastEventAt,
-      v.endedAt, v.pages.size, v.current?.identityId ?? null, v.current ? (v.current.verified ? 1 : 0) : null,
+      v.visitId,
+      v.globalVisitID,
+      v.userAgent,
+      v.userAgentId,
+      v.languageCode,
+      v.referrer,
+      v.startDate,
+      v.lastEventAt,
+      v.endedAt,
+      v.pages.size,
+      v.current?.identityId ?? null,
+      v.current ? (v.current.verified ? 1 : 0) : null,
       v.current?.scope ?? null,
     ]);
   }
@@ -154,7 +196,11 @@ interface IdentityRow {
 }
 
 /** The latest event wins key by key (spec/compat.md §14): read the record, merge, write it back. */
-async function mergeIdentity(tx: SqlExecutor, updates: IdentityWrite[], dialect: SqlDriver['dialect']): Promise<void> {
+async function mergeIdentity(
+  tx: SqlExecutor,
+  updates: IdentityWrite[],
+  dialect: SqlDriver['dialect'],
+): Promise<void> {
   const first = updates[0]!;
   const lock = dialect === 'postgres' ? ' FOR UPDATE' : '';
   const [row] = await tx.all<IdentityRow>(
@@ -182,7 +228,15 @@ async function mergeIdentity(tx: SqlExecutor, updates: IdentityWrite[], dialect:
     merged.lastSeen = Math.max(merged.lastSeen, u.seenAt);
   }
   await tx.run(UPSERT_IDENTITY, [
-    first.identityId, first.verified ? 1 : 0, merged.firstName, merged.lastName, merged.emailAddress,
-    merged.phoneNumber, merged.location, JSON.stringify(merged.attributes), merged.firstSeen, merged.lastSeen,
+    first.identityId,
+    first.verified ? 1 : 0,
+    merged.firstName,
+    merged.lastName,
+    merged.emailAddress,
+    merged.phoneNumber,
+    merged.location,
+    JSON.stringify(merged.attributes),
+    merged.firstSeen,
+    merged.lastSeen,
   ]);
 }

@@ -27,7 +27,8 @@ interface Queryable {
 }
 
 function executor(client: Queryable): SqlExecutor {
-  const bind = (params: readonly SqlParam[]) => params.map((p) => (p instanceof Uint8Array ? Buffer.from(p) : p));
+  const bind = (params: readonly SqlParam[]) =>
+    params.map((p) => (p instanceof Uint8Array ? Buffer.from(p) : p));
   return {
     async all<T>(sql: string, params: readonly SqlParam[] = []) {
       return (await client.query({ text: toPg(sql), values: bind(params), types })).rows as T[];
