@@ -22,6 +22,12 @@ const batchSchema = {
   response: { 202: Type.Ref('IngestResult'), ...errorResponses(400, 413, 415, 429, 503) },
 };
 
+/** The declared body size; Fastify has already enforced that the body read matches it. */
+function bodyBytes(contentLength: string | undefined): number | undefined {
+  const n = contentLength === undefined ? NaN : Number(contentLength);
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
 export async function ingestRoutes(app: FastifyInstance, options: IngestRouteOptions): Promise<void> {
   const { ingest, config, metrics } = options;
   const limit = config.ingest.maxBatchEvents;
@@ -41,7 +47,10 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestRouteOpt
         throw new BeckonError('invalidJson', 'the body must be a JSON array of events');
       if (body.length > limit)
         throw new BeckonError('batchTooLarge', `a batch holds at most ${limit} events, got ${body.length}`);
-      const result = await ingest.ingest(body, { userAgent: request.headers['user-agent'] ?? '' });
+      const result = await ingest.ingest(body, {
+        userAgent: request.headers['user-agent'] ?? '',
+        bodyBytes: bodyBytes(request.headers['content-length']),
+      });
       stop();
       return reply.status(202).send(result);
     },
@@ -66,6 +75,7 @@ export async function ingestRoutes(app: FastifyInstance, options: IngestRouteOpt
         throw new BeckonError('batchTooLarge', `a batch holds at most ${limit} events, got ${batch.length}`);
       const result = await ingest.ingest(batch, {
         userAgent: request.headers['user-agent'] ?? '',
+        bodyBytes: bodyBytes(request.headers['content-length']),
         visitId: request.params.visitId,
       });
       return reply.status(202).send(result);

@@ -16,6 +16,8 @@ import type { CategoryService } from './category-service.js';
 
 export interface IngestMeta {
   userAgent: string;
+  /** Size of the request body in bytes, an upper bound of every event's size. */
+  bodyBytes?: number;
   /** Events posted to `/server/data/visits/{visitId}/events` must belong to that visit. */
   visitId?: string;
 }
@@ -84,7 +86,7 @@ export class IngestService {
       ) {
         raw = { ...raw, visitID: meta.visitId };
       }
-      const result = validateEvent(raw, config.ingest);
+      const result = validateEvent(raw, config.ingest, undefined, meta.bodyBytes);
       if (!result.ok) rejected.push({ index, code: result.code, message: result.message });
       else if (meta.visitId !== undefined && result.event.visitID !== meta.visitId) {
         rejected.push({ index, code: 'invalidField', message: 'visitID differs from the visit in the path' });

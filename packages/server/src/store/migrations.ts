@@ -122,6 +122,13 @@ CREATE TABLE rule_states (
 CREATE INDEX rule_states_deadline ON rule_states (next_deadline);
 `,
   },
+  {
+    version: 2,
+    name: 'application DSL',
+    sql: `
+ALTER TABLE applications ADD COLUMN dsl TEXT
+`,
+  },
 ];
 
 /** Applies pending migrations. Safe to call on every start, and from several nodes (PostgreSQL advisory lock). */
