@@ -23,9 +23,28 @@ import { CategoryService } from './services/category-service.js';
 import { HistoryService } from './services/history-service.js';
 import { IngestService } from './services/ingest-service.js';
 import type { SqlStore } from './store/sql-store.js';
+import { createSqlApplicationStore } from './store/sql-application-store.js';
+import { resourceRoutes } from './resources/resource-routes.js';
+import type { ApplicationStore } from './resources/application-store.js';
+import { validateDsl } from '@beckon/core';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { StoredEvent } from '@beckon/protocol';
 
+/** Where `npm run build -w @beckon/tracker` writes GPE.min.js and its siblings. */
+export const DEFAULT_TRACKER_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../tracker/dist',
+);
+
+/** Files of a deployed application besides its resources and DSL (categories.json, rules/, strategies/). */
+export type DeployHook = (app: { name: string; files: Map<string, Buffer> }) => Promise<void>;
+
 export interface BuildAppOptions {
+  /** Directory of the built tracker (default packages/tracker/dist). */
+  trackerDir?: string;
+  /** Deployed applications (default: in the store). */
+  applications?: ApplicationStore;
   config: Readonly<Config>;
   store: SqlStore;
   /** Clock in ms (default Date.now). */
@@ -38,7 +57,16 @@ export interface BuildAppOptions {
 
 export interface BeckonApp {
   app: FastifyInstance;
-  services: { ingest: IngestService; history: HistoryService; categories: CategoryService; auth: ApiKeyAuth };
+  store: SqlStore;
+  /** Hooks run on application deploy, before resources are replaced; later services add theirs. */
+  deployHooks: DeployHook[];
+  services: {
+    applications: ApplicationStore;
+    ingest: IngestService;
+    history: HistoryService;
+    categories: CategoryService;
+    auth: ApiKeyAuth;
+  };
   metrics: Metrics;
   /** Stops accepting work, finishes in-flight commits, closes the store. */
   shutdown(): Promise<void>;
@@ -146,11 +174,41 @@ export async function buildApp(options: BuildAppOptions): Promise<BeckonApp> {
   await app.register(ingestRoutes, { ingest, config, metrics });
   await app.register(historyRoutes, { history, store, config, now });
   await app.register(categoryRoutes, { categories });
+  const deployHooks: DeployHook[] = [
+    async ({ files }) => {
+      const file = files.get('categories.json');
+      if (!file) return;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(file.toString('utf8'));
+      } catch (error) {
+        throw new BeckonError(
+          'invalidField',
+          `categories.json is not valid JSON: ${(error as Error).message}`,
+        );
+      }
+      await categories.replaceAll(parsed);
+    },
+  ];
+  const applications = options.applications ?? createSqlApplicationStore(store.driver);
+  await app.register(resourceRoutes, {
+    store: applications,
+    trackerDir: options.trackerDir ?? DEFAULT_TRACKER_DIR,
+    validateDsl,
+    preflight: false,
+    errorHandler: false,
+    now,
+    onDeploy: async (deployed) => {
+      for (const hook of deployHooks) await hook(deployed);
+    },
+  });
   await app.register(opsRoutes, { store, metrics, isShuttingDown: () => shuttingDown });
 
   return {
     app,
-    services: { ingest, history, categories, auth },
+    store,
+    deployHooks,
+    services: { applications, ingest, history, categories, auth },
     metrics,
     async shutdown() {
       shuttingDown = true;

@@ -8,3 +8,7 @@ export type { RunningServer, StartOptions } from './main.js';
 export { openStore } from './store/open-store.js';
 export { SqlStore } from './store/sql-store.js';
 export type { ApiKeyRole, ApiKeyRecord } from './store/records.js';
+export { resourceRoutes } from './resources/resource-routes.js';
+export type { ResourceRoutesOptions } from './resources/resource-routes.js';
+export { createMemoryApplicationStore } from './resources/application-store.js';
+export type { ApplicationStore } from './resources/application-store.js';

@@ -3,7 +3,6 @@
  * migrations), builds the app, listens, and on SIGTERM / SIGINT shuts down gracefully: stop accepting, finish
  * in-flight requests and their commits, close the store.
  */
-import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { BeckonApp } from './app.js';
 import type { Config } from './config.js';
@@ -12,7 +11,7 @@ import { openStore } from './store/open-store.js';
 export interface StartOptions {
   config: Readonly<Config>;
   /** Called with the app before it listens, to mount extra routes (demo site). */
-  extend?: (app: FastifyInstance) => Promise<void> | void;
+  extend?: (beckon: BeckonApp) => Promise<void> | void;
   /** Install SIGTERM/SIGINT handlers (default true). */
   handleSignals?: boolean;
 }
@@ -36,7 +35,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       },
     }),
   });
-  await options.extend?.(beckon.app);
+  await options.extend?.(beckon);
   const purge = schedulePurge(beckon, config);
   await beckon.app.listen({ port: config.http.port, host: config.http.host });
   const address = beckon.app.server.address();

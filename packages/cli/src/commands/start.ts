@@ -25,15 +25,30 @@ export const run: CommandRun = async (args) => {
   const demoDir = path.join(repoRoot, 'examples/demo-site');
   const server = await startServer({
     config,
-    extend: async (app) => {
+    extend: async (beckon) => {
       if (!config.demo || !existsSync(demoDir)) return;
-      const { mountDemo } = await import('../demo.js');
-      await mountDemo(app, { demoDir });
+      const { mountDemo, deployDemoOnce } = await import('../demo.js');
+      await mountDemo(beckon.app, { demoDir });
+      const deployed = await deployDemoOnce(beckon, path.join(demoDir, 'app'), {
+        createKey: async () => {
+          const { key, record } = await beckon.store.createApiKey(
+            'demo deploy (revoked)',
+            'full',
+            Date.now(),
+          );
+          return { key, keyId: record.keyId };
+        },
+        revokeKey: async (keyId) => {
+          await beckon.store.revokeApiKey(keyId, Date.now());
+        },
+      });
+      if (deployed)
+        console.log('Deployed the demo application (DSL, categories) from examples/demo-site/app');
     },
   });
   const store = config.databaseUrl ? 'PostgreSQL' : `SQLite in ${path.resolve(config.dataDir)}`;
   console.log(`Beckon listening on ${server.url} (store: ${store})`);
-  if (config.demo && existsSync(demoDir)) console.log(`Demo site: ${server.url}/demo/`);
+  if (config.demo && existsSync(demoDir)) console.log(`Demo site: ${server.url}/demo/index.html`);
   // Keep running until a signal stops the server.
   await new Promise<never>(() => undefined);
   return 0;
