@@ -34,9 +34,22 @@ export interface Invocation {
 
 /** Routes sends and owns timers and children of one session. */
 export class Dispatcher {
-  readonly pending = new Map<string, PendingSend>();
-  private readonly handles = new Map<string, unknown>();
-  readonly invoked = new Map<string, Invocation>();
+  // Created on first use, to keep idle sessions small.
+  private pendingMap: Map<string, PendingSend> | undefined;
+  private handleMap: Map<string, unknown> | undefined;
+  private invokedMap: Map<string, Invocation> | undefined;
+
+  /** Delayed sends not yet due, by sendid. */
+  get pending(): Map<string, PendingSend> {
+    return (this.pendingMap ??= new Map());
+  }
+  private get handles(): Map<string, unknown> {
+    return (this.handleMap ??= new Map());
+  }
+  /** Running invoked children, by invokeid. */
+  get invoked(): Map<string, Invocation> {
+    return (this.invokedMap ??= new Map());
+  }
   seq = 0;
   private origin: string | undefined;
 
@@ -53,6 +66,7 @@ export class Dispatcher {
 
   /** Executes `<send>`; throws `ExecutionError` (carrying the sendid) for `error.execution`. */
   send(node: SendNode): void {
+    if (this.session.status === 'stopped') return;
     const dm = this.session.dm;
     // A generated id is visible to the author only through idlocation (and cancel); `_event.sendid` stays empty.
     let sendid = node.id;
@@ -103,8 +117,15 @@ export class Dispatcher {
         event,
         line: node.line,
       };
-      if (delay > 0) this.arm(p);
-      else this.deliver(p);
+      if (delay === 0) return this.deliver(p);
+      const { maxDelayMs, maxPendingSends } = this.session.options;
+      if (maxDelayMs !== undefined && delay > maxDelayMs)
+        return this.session.fault(
+          `line ${node.line}: delay ${delay} ms is over the limit of ${maxDelayMs} ms`,
+        );
+      if (maxPendingSends !== undefined && this.pending.size >= maxPendingSends)
+        return this.session.fault(`line ${node.line}: more than ${maxPendingSends} pending delayed sends`);
+      this.arm(p);
     } catch (err) {
       if (err instanceof ExecutionError && err.sendid === undefined)
         throw new ExecutionError(err.message, err.line, sendid);
@@ -121,7 +142,7 @@ export class Dispatcher {
 
   /** Fires a delayed send now (timer callback, or overdue on resume). */
   fire(sendid: string): void {
-    const p = this.pending.get(sendid);
+    const p = this.pendingMap?.get(sendid);
     if (!p) return;
     this.pending.delete(sendid);
     this.handles.delete(sendid);
@@ -172,7 +193,7 @@ export class Dispatcher {
 
   /** `<cancel>`: drops a pending delayed send of this session. */
   cancel(sendid: string): void {
-    if (!this.pending.delete(sendid)) return;
+    if (!this.pendingMap?.delete(sendid)) return;
     this.session.options.timers.clear(this.handles.get(sendid));
     this.handles.delete(sendid);
   }
@@ -227,8 +248,8 @@ export class Dispatcher {
 
   /** Cancels the invocations started by `state` (on exit). Events still queued from a running one are dropped. */
   cancelInvokesOf(state: StateNode): void {
-    if (this.invoked.size === 0) return;
-    for (const [id, inv] of this.invoked) {
+    if (!this.invokedMap || this.invokedMap.size === 0) return;
+    for (const [id, inv] of this.invokedMap) {
       if (inv.node.parent !== state) continue;
       this.invoked.delete(id);
       // A child that already finished sent everything before its done.invoke; those events stay deliverable.
@@ -241,8 +262,8 @@ export class Dispatcher {
 
   /** Before an external event is processed: `<finalize>` of the invocation it came from, then autoforward. */
   beforeExternal(ev: ScxmlEvent): void {
-    if (this.invoked.size === 0) return;
-    for (const inv of this.invoked.values()) {
+    if (!this.invokedMap || this.invokedMap.size === 0) return;
+    for (const inv of this.invokedMap.values()) {
       if (ev.invokeid !== undefined && inv.invokeid === ev.invokeid)
         executeBlock(this.session, inv.node.finalize);
       if (inv.node.autoforward && inv.child.running) inv.child.enqueueExternal({ ...ev });
@@ -251,7 +272,7 @@ export class Dispatcher {
 
   /** Disarms every timer and stops every child (session end). */
   shutdown(): void {
-    if (this.handles.size === 0 && this.invoked.size === 0) return;
+    if (!this.handleMap && !this.invokedMap) return;
     for (const h of this.handles.values()) this.session.options.timers.clear(h);
     this.handles.clear();
     this.pending.clear();

@@ -45,6 +45,10 @@ export interface SessionOptions {
   readonly platform?: unknown;
   /** Microsteps allowed per macrostep before the session is stopped (default 100,000). */
   readonly maxMicrosteps?: number;
+  /** Pending delayed sends allowed at once; one more stops the session (default: unlimited; strategies: 100). */
+  readonly maxPendingSends?: number;
+  /** Longest `delay` in ms; a longer one stops the session (default: unlimited; strategies: 7 days). */
+  readonly maxDelayMs?: number;
   /** Called after each completed macrostep (for durability and tracing). */
   readonly onMacrostep?: (session: ScxmlSession) => void;
   /** Called when a limit stops the session. */
@@ -93,9 +97,33 @@ export class ScxmlSession implements ExecutionHost {
   readonly dm: DataModel;
   readonly dispatcher: Dispatcher;
   configuration = new Set<StateNode>();
-  statesToInvoke = new Set<StateNode>();
-  historyValue = new Map<string, StateNode[]>();
-  dataInitialized = new Set<StateNode>();
+  // The collections below are created on first use: most sessions never need them, and an idle session should
+  // stay small (bench:scxml budget: 4 KB).
+  private toInvoke: Set<StateNode> | undefined;
+  private history: Map<string, StateNode[]> | undefined;
+  private initialized: Set<StateNode> | undefined;
+
+  /** Entered states whose `<invoke>`s run at the end of the macrostep. */
+  get statesToInvoke(): Set<StateNode> {
+    return (this.toInvoke ??= new Set());
+  }
+  set statesToInvoke(v: Set<StateNode>) {
+    this.toInvoke = v;
+  }
+  /** History values by history state id. */
+  get historyValue(): Map<string, StateNode[]> {
+    return (this.history ??= new Map());
+  }
+  set historyValue(v: Map<string, StateNode[]>) {
+    this.history = v;
+  }
+  /** States whose `<data>` has been initialized (late binding). */
+  get dataInitialized(): Set<StateNode> {
+    return (this.initialized ??= new Set());
+  }
+  set dataInitialized(v: Set<StateNode>) {
+    this.initialized = v;
+  }
   internalQueue: ScxmlEvent[] = [];
   externalQueue: ScxmlEvent[] = [];
   /** `idle` before start, `running`, `done` after a top-level final, `stopped` when cancelled or faulted. */
@@ -234,8 +262,10 @@ export class ScxmlSession implements ExecutionHost {
   }
 
   private initState(s: StateNode): void {
-    if (this.dataInitialized.has(s)) return;
-    this.dataInitialized.add(s);
+    if (this.doc.binding === 'late') {
+      if (this.dataInitialized.has(s)) return;
+      this.dataInitialized.add(s);
+    }
     for (const d of s.data) {
       try {
         this.dm.initData(d, this.options.resolver, this.options.initialData);
@@ -260,9 +290,9 @@ export class ScxmlSession implements ExecutionHost {
         if (enabled.length > 0) this.microstep(enabled);
       }
       if (this.status !== 'running') break;
-      if (this.statesToInvoke.size > 0) {
-        const toInvoke = [...this.statesToInvoke].sort(byOrder);
-        this.statesToInvoke.clear();
+      if (this.toInvoke && this.toInvoke.size > 0) {
+        const toInvoke = [...this.toInvoke].sort(byOrder);
+        this.toInvoke.clear();
         for (const s of toInvoke) for (const inv of s.invokes) this.dispatcher.invoke(inv);
       }
       if (this.internalQueue.length === 0) break;
@@ -272,8 +302,12 @@ export class ScxmlSession implements ExecutionHost {
   }
 
   private selectTransitions(ev: ScxmlEvent | undefined): readonly TransitionNode[] {
-    const atomic = (this.atomicCache ??= [...this.configuration].filter(isAtomic).sort(byOrder));
-    if (ev === undefined && !atomic.some((a) => a.eventless)) return NONE;
+    const atomic = (this.atomicCache ??= this.atomicStates());
+    if (ev === undefined) {
+      let any = false;
+      for (const a of atomic) any ||= a.eventless;
+      if (!any) return NONE;
+    }
     let enabled: TransitionNode[] | undefined;
     for (const state of atomic) {
       let found: TransitionNode | undefined;
@@ -296,6 +330,12 @@ export class ScxmlSession implements ExecutionHost {
     }
     if (!enabled) return NONE;
     return enabled.length > 1 ? this.removeConflicts(enabled) : enabled;
+  }
+
+  private atomicStates(): StateNode[] {
+    const out: StateNode[] = [];
+    for (const s of this.configuration) if (isAtomic(s)) out.push(s);
+    return out.length > 1 ? out.sort(byOrder) : out;
   }
 
   private condition(t: TransitionNode): boolean {
@@ -371,7 +411,7 @@ export class ScxmlSession implements ExecutionHost {
 
   private exitStates(enabled: readonly TransitionNode[]): void {
     const toExit = this.computeExitSet(enabled).sort(byOrderDesc);
-    if (this.statesToInvoke.size > 0) for (const s of toExit) this.statesToInvoke.delete(s);
+    if (this.toInvoke && this.toInvoke.size > 0) for (const s of toExit) this.toInvoke.delete(s);
     for (const s of toExit) {
       for (const h of s.history) {
         const f = h.deep

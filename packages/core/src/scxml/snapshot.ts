@@ -74,7 +74,7 @@ export function takeSnapshot(session: ScxmlSession): SessionSnapshot {
     configuration: ids(session.configuration),
     statesToInvoke: ids(session.statesToInvoke),
     history,
-    dataInitialized: ids(session.dataInitialized),
+    dataInitialized: session.doc.binding === 'late' ? ids(session.dataInitialized) : [],
     data,
     undefinedVars,
     event: toJson(session.dm.scope['_event'] as ScxmlEvent | undefined) ?? null,
