@@ -61,7 +61,7 @@ export function describeStoreContract(name: string, openFresh: () => Promise<Sql
         expect(await store.migrate()).toBe(0);
         expect(await store.migrate()).toBe(0);
         const rows = await store.driver.all<{ version: number }>('SELECT version FROM schema_migrations');
-        expect(rows.map((r) => Number(r.version))).toEqual([1]);
+        expect(rows.map((r) => Number(r.version)).sort()).toEqual(migrations.map((m) => m.version));
         expect((await store.listEvents({}, { limit: 1000 })).items).toHaveLength(writes.length);
         await store.ping();
       });
@@ -74,7 +74,7 @@ export function describeStoreContract(name: string, openFresh: () => Promise<Sql
           for (const table of [...tables, 'schema_migrations'])
             await store.driver.exec(`DROP TABLE ${table}`);
           const applied = await Promise.all([1, 2, 3, 4, 5, 6].map(() => migrate(store.driver)));
-          expect(applied.sort()).toEqual([0, 0, 0, 0, 0, 1]);
+          expect(applied.sort()).toEqual([0, 0, 0, 0, 0, migrations.length]);
         }
         const { writes } = listingFixture();
         await store.commit(writes);
