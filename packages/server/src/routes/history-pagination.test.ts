@@ -146,7 +146,7 @@ describe('History API pagination', () => {
   });
 
   it('answers 400 invalidParameter to a cursor it did not issue', async () => {
-    for (const cursor of ['nope', encodeURIComponent('[1]'), 'WyJhIiwiYiJd', 'x'.repeat(600)]) {
+    for (const cursor of ['nope', encodeURIComponent('[1]'), 'WyJhIiwiYiJd', 'WyJhIl0', 'x'.repeat(600)]) {
       const res = await t.get(`/visits/${v.visitID}/events?cursor=${cursor}`);
       expect(res.statusCode, cursor).toBe(400);
       expect(res.json()).toMatchObject({ code: 'invalidParameter' });

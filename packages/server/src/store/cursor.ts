@@ -8,13 +8,14 @@ export function encodeCursor(key: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(key)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, arity: number): (string | number)[] {
+/** Decodes a cursor whose key has exactly the given element types, e.g. `['number', 'string']`. */
+export function decodeCursor(cursor: string, types: readonly ('string' | 'number')[]): (string | number)[] {
   try {
     const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (
       Array.isArray(key) &&
-      key.length === arity &&
-      key.every((k) => typeof k === 'string' || typeof k === 'number')
+      key.length === types.length &&
+      key.every((k, i) => typeof k === types[i] && (typeof k !== 'number' || Number.isFinite(k)))
     ) {
       return key as (string | number)[];
     }

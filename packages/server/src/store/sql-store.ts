@@ -294,7 +294,7 @@ export class SqlStore {
       );
     }
     if (options.cursor) {
-      const [start, id] = decodeCursor(options.cursor, 2);
+      const [start, id] = decodeCursor(options.cursor, ['number', 'string']);
       where.add('(v.start_date < ? OR (v.start_date = ? AND v.visit_id < ?))', n(start), n(start), s(id));
     }
     const rows = await this.driver.all<Row>(
@@ -316,7 +316,7 @@ export class SqlStore {
     const where = new Where().add('visit_id = ?', filter.visitId);
     if (filter.startSince !== undefined) where.add('start_date >= ?', filter.startSince);
     if (options.cursor) {
-      const [start, id] = decodeCursor(options.cursor, 2);
+      const [start, id] = decodeCursor(options.cursor, ['number', 'string']);
       where.add('(start_date > ? OR (start_date = ? AND page_id > ?))', n(start), n(start), s(id));
     }
     const rows = await this.driver.all<Row>(
@@ -341,7 +341,7 @@ export class SqlStore {
       where.add(this.#contains("(';' || e.category || ';')"), `;${filter.category};`);
     if (filter.url !== undefined) where.add(this.#contains('e.url'), filter.url);
     let ords: number[] = [];
-    if (options.cursor) where.add('e.ord > ?', n(decodeCursor(options.cursor, 1)[0]));
+    if (options.cursor) where.add('e.ord > ?', n(decodeCursor(options.cursor, ['number'])[0]));
     const rows = await this.driver.all<Row>(
       `SELECT ${EVENT_COLUMNS} FROM events e JOIN visits v ON v.visit_id = e.visit_id ${where} ORDER BY e.ord LIMIT ?`,
       [...where.params, options.limit + 1],
@@ -400,7 +400,7 @@ export class SqlStore {
       );
     }
     if (options.cursor) {
-      const [id, verified] = decodeCursor(options.cursor, 2);
+      const [id, verified] = decodeCursor(options.cursor, ['string', 'number']);
       where.add('(i.identity_id > ? OR (i.identity_id = ? AND i.verified > ?))', s(id), s(id), n(verified));
     }
     const rows = await this.driver.all<Row>(
