@@ -11,9 +11,18 @@ import { DataModel, ExecutionError } from './datamodel.js';
 import { errorEvent, makeEvent, nameMatches } from './events.js';
 import { evalContent, evalParams, executeBlock, type ExecutionHost } from './execute.js';
 import { Dispatcher } from './dispatch.js';
+import {
+  byOrder,
+  byOrderDesc,
+  computeEntry,
+  computeExitSet,
+  isAtomic,
+  isDescendant,
+  isInFinalState,
+  removeConflicts,
+} from './state-sets.js';
 import type { SessionSystem } from './system.js';
 import type {
-  Action,
   Clock,
   DataScope,
   Evaluator,
@@ -67,28 +76,7 @@ function inState(this: DataScope, id: string): boolean {
   return s !== undefined && session!.configuration.has(s);
 }
 
-const byOrder = (a: StateNode, b: StateNode): number => a.order - b.order;
 const NONE: readonly TransitionNode[] = Object.freeze([]);
-const byOrderDesc = (a: StateNode, b: StateNode): number => b.order - a.order;
-
-/** The states a microstep enters, those entered by default, and default history content to run. */
-interface EntryPlan {
-  readonly states: StateNode[];
-  readonly defaults: StateNode[];
-  history: Map<StateNode, Action[]> | undefined;
-}
-
-/** True when `child` or one of its descendants is already planned for entry. */
-function covers(plan: EntryPlan, child: StateNode): boolean {
-  for (const x of plan.states) if (x === child || isDescendant(x, child)) return true;
-  return false;
-}
-const isDescendant = (s: StateNode, of: StateNode): boolean =>
-  s.order > of.order && s.order <= of.lastDescendant;
-const isAtomic = (s: StateNode): boolean =>
-  s.kind === 'final' || (s.kind === 'state' && s.initial === undefined);
-const isCompound = (s: StateNode): boolean =>
-  (s.kind === 'state' || s.kind === 'scxml') && s.initial !== undefined;
 
 /** A live SCXML session. Create with {@link createSession} or resume with `restoreSession`. */
 export class ScxmlSession implements ExecutionHost {
@@ -329,7 +317,9 @@ export class ScxmlSession implements ExecutionHost {
       else if (!enabled.includes(found)) enabled.push(found);
     }
     if (!enabled) return NONE;
-    return enabled.length > 1 ? this.removeConflicts(enabled) : enabled;
+    return enabled.length > 1
+      ? removeConflicts(enabled, this.configuration, this.history, this.doc.root)
+      : enabled;
   }
 
   private atomicStates(): StateNode[] {
@@ -346,39 +336,6 @@ export class ScxmlSession implements ExecutionHost {
       this.raiseInternal(errorEvent('error.execution', err.message, err.line));
       return false;
     }
-  }
-
-  private removeConflicts(enabled: TransitionNode[]): TransitionNode[] {
-    const filtered: TransitionNode[] = [];
-    const exitSets = new Map<TransitionNode, StateNode[]>();
-    const exitSet = (t: TransitionNode): StateNode[] => {
-      let set = exitSets.get(t);
-      if (!set) exitSets.set(t, (set = this.computeExitSet([t])));
-      return set;
-    };
-    for (const t1 of enabled) {
-      let preempted = false;
-      const toRemove: TransitionNode[] = [];
-      for (const t2 of filtered) {
-        const e1 = exitSet(t1);
-        let intersects = false;
-        for (const s of exitSet(t2))
-          if (e1.includes(s)) {
-            intersects = true;
-            break;
-          }
-        if (!intersects) continue;
-        if (isDescendant(t1.source, t2.source)) toRemove.push(t2);
-        else {
-          preempted = true;
-          break;
-        }
-      }
-      if (preempted) continue;
-      for (const t of toRemove) filtered.splice(filtered.indexOf(t), 1);
-      filtered.push(t1);
-    }
-    return filtered;
   }
 
   private microstep(enabled: readonly TransitionNode[]): void {
@@ -398,19 +355,8 @@ export class ScxmlSession implements ExecutionHost {
     this.options.onFault?.(this, message);
   }
 
-  private computeExitSet(transitions: readonly TransitionNode[]): StateNode[] {
-    const out: StateNode[] = [];
-    for (const t of transitions) {
-      if (t.targets.length === 0) continue;
-      const domain = this.transitionDomain(t);
-      for (const s of this.configuration)
-        if ((domain === undefined || isDescendant(s, domain)) && !out.includes(s)) out.push(s);
-    }
-    return out;
-  }
-
   private exitStates(enabled: readonly TransitionNode[]): void {
-    const toExit = this.computeExitSet(enabled).sort(byOrderDesc);
+    const toExit = computeExitSet(enabled, this.configuration, this.history, this.doc.root).sort(byOrderDesc);
     if (this.toInvoke && this.toInvoke.size > 0) for (const s of toExit) this.toInvoke.delete(s);
     for (const s of toExit) {
       for (const h of s.history) {
@@ -429,12 +375,7 @@ export class ScxmlSession implements ExecutionHost {
   }
 
   private enterStates(enabled: readonly TransitionNode[]): void {
-    const plan: EntryPlan = { states: [], defaults: [], history: undefined };
-    for (const t of enabled) {
-      for (const s of t.targets) this.addDescendants(s, plan);
-      const domain = this.transitionDomain(t);
-      for (const s of this.effectiveTargets(t)) this.addAncestors(s, domain, plan);
-    }
+    const plan = computeEntry(enabled, this.history, this.doc.root);
     for (const s of plan.states.sort(byOrder)) {
       this.configuration.add(s);
       this.atomicCache = undefined;
@@ -454,7 +395,7 @@ export class ScxmlSession implements ExecutionHost {
       const grand = parent.parent;
       if (
         grand?.kind === 'parallel' &&
-        grand.children.every((c) => c.kind === 'history' || this.isInFinalState(c))
+        grand.children.every((c) => c.kind === 'history' || isInFinalState(c, this.configuration))
       )
         this.raiseInternal(makeEvent(`done.state.${grand.id}`, 'platform'));
     }
@@ -472,72 +413,6 @@ export class ScxmlSession implements ExecutionHost {
       this.raiseInternal(errorEvent('error.execution', err.message, err.line));
       return undefined;
     }
-  }
-
-  private addDescendants(s: StateNode, plan: EntryPlan): void {
-    if (s.kind === 'history') {
-      const stored = this.historyValue.get(s.id);
-      const targets = stored ?? s.initial?.targets ?? [];
-      if (!stored && s.initial) (plan.history ??= new Map()).set(s.parent!, s.initial.actions);
-      for (const t of targets) this.addDescendants(t, plan);
-      for (const t of targets) this.addAncestors(t, s.parent, plan);
-      return;
-    }
-    if (!plan.states.includes(s)) plan.states.push(s);
-    if (s.kind === 'parallel') {
-      for (const child of s.children)
-        if (child.kind !== 'history' && !covers(plan, child)) this.addDescendants(child, plan);
-    } else if (isCompound(s)) {
-      plan.defaults.push(s);
-      for (const t of s.initial!.targets) this.addDescendants(t, plan);
-      for (const t of s.initial!.targets) this.addAncestors(t, s, plan);
-    }
-  }
-
-  private addAncestors(s: StateNode, upTo: StateNode | undefined, plan: EntryPlan): void {
-    for (const anc of s.ancestors) {
-      if (anc === upTo || anc.kind === 'scxml') break;
-      if (!plan.states.includes(anc)) plan.states.push(anc);
-      if (anc.kind !== 'parallel') continue;
-      for (const child of anc.children)
-        if (child.kind !== 'history' && !covers(plan, child)) this.addDescendants(child, plan);
-    }
-  }
-
-  private isInFinalState(s: StateNode): boolean {
-    if (s.kind === 'parallel') return s.children.every((c) => c.kind === 'history' || this.isInFinalState(c));
-    if (isCompound(s)) return s.children.some((c) => c.kind === 'final' && this.configuration.has(c));
-    return false;
-  }
-
-  private effectiveTargets(t: TransitionNode): StateNode[] {
-    if (t.domain !== null) return t.targets; // no history target
-    const out: StateNode[] = [];
-    for (const s of t.targets) {
-      if (s.kind !== 'history') {
-        if (!out.includes(s)) out.push(s);
-        continue;
-      }
-      const stored = this.historyValue.get(s.id);
-      for (const x of stored ?? (s.initial ? this.effectiveTargets(s.initial) : []))
-        if (!out.includes(x)) out.push(x);
-    }
-    return out;
-  }
-
-  /** The state whose descendants a transition exits and enters; `undefined` means the document root. */
-  private transitionDomain(t: TransitionNode): StateNode | undefined {
-    if (t.domain !== null) return t.domain;
-    const targets = this.effectiveTargets(t);
-    if (targets.length === 0) return undefined;
-    if (t.source.kind === 'scxml') return t.source;
-    if (t.internal && isCompound(t.source) && targets.every((s) => isDescendant(s, t.source)))
-      return t.source;
-    for (const anc of t.source.ancestors) {
-      if (anc.kind !== 'scxml' && !isCompound(anc)) continue;
-      if (targets.every((s) => isDescendant(s, anc))) return anc;
-    }
-    return this.doc.root;
   }
 
   private exitInterpreter(): void {
