@@ -23,6 +23,8 @@ import { CategoryService } from './services/category-service.js';
 import { HistoryService } from './services/history-service.js';
 import { IngestService } from './services/ingest-service.js';
 import type { SqlStore } from './store/sql-store.js';
+import type { Bus } from './bus/bus.js';
+import { createMemoryBus } from './bus/memory-bus.js';
 import { createSqlApplicationStore } from './store/sql-application-store.js';
 import { resourceRoutes } from './resources/resource-routes.js';
 import type { ApplicationStore } from './resources/application-store.js';
@@ -53,11 +55,17 @@ export interface BuildAppOptions {
   /** pino logger options, or false for none (tests). */
   logger?: boolean | Record<string, unknown>;
   onStored?: (events: StoredEvent[]) => void;
+  /** Publish/subscribe between services (default: in memory, this node only). */
+  bus?: Bus;
 }
 
 export interface BeckonApp {
   app: FastifyInstance;
   store: SqlStore;
+  config: Readonly<Config>;
+  bus: Bus;
+  /** The clock every service uses, ms. */
+  now: () => number;
   /** Hooks run on application deploy, before resources are replaced; later services add theirs. */
   deployHooks: DeployHook[];
   services: {
@@ -76,6 +84,9 @@ export async function buildApp(options: BuildAppOptions): Promise<BeckonApp> {
   const { config, store } = options;
   const now = options.now ?? Date.now;
   const metrics = options.metrics ?? createMetrics();
+  const bus =
+    options.bus ??
+    createMemoryBus((topic, error) => app.log.error({ err: error, topic }, 'bus subscriber failed'));
   const app = Fastify({
     logger: options.logger === undefined ? { level: config.log.level } : options.logger,
     trustProxy: config.security.trustProxy,
@@ -146,7 +157,11 @@ export async function buildApp(options: BuildAppOptions): Promise<BeckonApp> {
     metrics,
     now,
   };
-  if (options.onStored) ingestOptions.onStored = options.onStored;
+  const onStored = options.onStored;
+  ingestOptions.onStored = (events) => {
+    onStored?.(events);
+    bus.publish('events.stored', events);
+  };
   const ingest = new IngestService(ingestOptions);
   const history = new HistoryService({ store, config, now });
   const auth = new ApiKeyAuth({ store });
@@ -207,6 +222,9 @@ export async function buildApp(options: BuildAppOptions): Promise<BeckonApp> {
   return {
     app,
     store,
+    config,
+    bus,
+    now,
     deployHooks,
     services: { applications, ingest, history, categories, auth },
     metrics,

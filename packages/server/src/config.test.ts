@@ -32,6 +32,8 @@ describe('buildConfig', () => {
       strictEngagementMode: true,
       engagementExpirationTime: 30,
       registrationFormExpirationTime: 120,
+      refusalCooldown: 600,
+      maxInvitesPerVisit: 3,
     });
     expect(c.domainSeparation).toBe(false);
     expect(c.visit.inactivityTimeout).toBe(1800);

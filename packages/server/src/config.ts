@@ -42,6 +42,13 @@ export const ConfigSchema = Type.Object(
       }),
       engagementExpirationTime: Int(30, 10, 1800, 'Engagement creation to invitation, seconds'),
       registrationFormExpirationTime: Int(120, 10, 1800, 'Seconds to complete the registration form'),
+      refusalCooldown: Int(
+        600,
+        0,
+        86400,
+        'No new proactive engagement in a visit this long after a refusal, seconds',
+      ),
+      maxInvitesPerVisit: Int(3, 0, 100, 'Invitation cap per visit'),
     }),
     domainSeparation: Type.Boolean({ default: false, description: 'Per-domain rule packages (GWE)' }),
     visit: Section({
@@ -74,7 +81,58 @@ export const ConfigSchema = Type.Object(
         description: 'Origins allowed to call /server/data from a browser',
       }),
     }),
-    notifications: Section({ bufferSec: Int(30, 0, 3600, 'Seconds undeliverable messages are kept') }),
+    notifications: Section({
+      bufferSec: Int(30, 0, 3600, 'Seconds undeliverable messages are kept'),
+      maxBufferedPerVisit: Int(20, 0, 1000, 'Undeliverable messages kept per visit'),
+      pingSec: Int(25, 1, 300, 'Server ping / SSE keep-alive period'),
+    }),
+    routing: Section({
+      agentInviteTimeoutSec: Int(15, 3, 300, 'Seconds an agent has to accept an invitation'),
+      disconnectGraceSec: Int(
+        30,
+        1,
+        3600,
+        'Seconds without the desktop stream before an agent is logged out',
+      ),
+      rejectExclusionSec: Int(
+        60,
+        0,
+        3600,
+        'Seconds an agent who rejected or missed an interaction is not offered it again',
+      ),
+    }),
+    chat: Section({
+      maxQueueTimeSec: Int(600, 10, 86400, 'Longest wait in queue before the chat ends (queueTimeout)'),
+      visitorGoneTimeoutSec: Int(
+        120,
+        10,
+        3600,
+        'Seconds without a push connection from the visit before its chat ends',
+      ),
+    }),
+    pacing: Section({
+      algorithm: Type.Union([Type.Literal('progressive'), Type.Literal('predictive')], {
+        default: 'progressive',
+        description: 'Proactive capacity gate (spec/engagement.md §4)',
+      }),
+      reactiveShare: Type.Number({
+        default: 0.3,
+        minimum: 0,
+        maximum: 1,
+        description: 'Share of capacity reserved for reactive chats',
+      }),
+      optimizationGoal: Type.Number({
+        default: 0.03,
+        minimum: 0.001,
+        maximum: 0.5,
+        description: 'Target abandonment rate (predictive)',
+      }),
+      refreshPeriod: Int(5, 1, 300, 'Seconds between pacing recomputations'),
+    }),
+    agents: Section({
+      sessionTtlSec: Int(43200, 60, 2_592_000, 'Lifetime of an agent or admin login session'),
+      loginRateLimitPerMin: Int(10, 1, 1000, 'Failed logins allowed per account and IP per minute'),
+    }),
     storage: Section({
       eventRetentionDays: Int(30, 1, 36500, 'Days visits, pages and events are kept after the visit ends'),
       identityRetentionDays: Int(90, 1, 36500, 'Days identities are kept after lastSeen'),

@@ -12,3 +12,5 @@ export { resourceRoutes } from './resources/resource-routes.js';
 export type { ResourceRoutesOptions } from './resources/resource-routes.js';
 export { createMemoryApplicationStore } from './resources/application-store.js';
 export type { ApplicationStore } from './resources/application-store.js';
+export { createMemoryBus } from './bus/memory-bus.js';
+export type { Bus, BusTopics } from './bus/bus.js';
