@@ -167,6 +167,7 @@ export class BeckonOutbox implements EventIoProcessor {
 
   /** Removes and returns the queued actions. */
   take(): BeckonAction[] {
+    if (this.queue.length === 0) return [];
     const out = this.queue;
     this.queue = [];
     return out;

@@ -106,11 +106,12 @@ export class DataModel {
 
   /** Assigns to a location that must already exist and must not be a system variable. */
   assign(location: string, value: unknown, line: number): void {
-    const root = ROOT_IDENTIFIER.exec(location)?.[1];
+    const simple = IDENTIFIER.test(location);
+    const root = simple ? location : ROOT_IDENTIFIER.exec(location)?.[1];
     if (root === undefined) throw new ExecutionError(`"${location}" is not a location`, line);
     if (SYSTEM_VARIABLES.has(root)) throw new ExecutionError(`${root} is read-only`, line);
     if (!(root in this.scope)) throw new ExecutionError(`"${root}" is not declared`, line);
-    if (IDENTIFIER.test(location)) {
+    if (simple) {
       this.scope[location] = value;
       return;
     }
