@@ -29,6 +29,8 @@ export type Component =
       steps: { filter: CompiledFilter; times: number }[];
       withinMs: number;
       unless: CompiledFilter | null;
+      /** No step binds an alias: partial matches at the same progress are interchangeable. */
+      aliasFree: boolean;
     }
   | { kind: 'idle' | 'dwell'; key: string; forMs: number }
   /** A `count(...) within D` read by an expression. */
@@ -74,6 +76,9 @@ export interface CompiledRule {
   /** Largest window or timer, for state expiry. */
   maxWindowMs: number;
   hasTimer: boolean;
+  /** Stable key of the rule id, for refraction records in snapshots. */
+  ruleKey: string;
+  readsVisitCategories: boolean;
 }
 
 export interface CompiledPackage {
@@ -203,6 +208,7 @@ function buildPackage(pkg: RulePackage, warnings: RuleDiagnostic[]): CompiledPac
             steps: p.steps.map((s) => ({ filter: filt(s.filter), times: s.times })),
             withinMs: p.withinMs,
             unless: p.unless ? filt(p.unless) : null,
+            aliasFree: p.steps.every((s) => s.filter.as === null),
           });
           break;
         case 'idle':
@@ -238,6 +244,8 @@ function buildPackage(pkg: RulePackage, warnings: RuleDiagnostic[]): CompiledPac
       keepsEvents: aliased || usesLast([r.where, r.then]),
       maxWindowMs,
       hasTimer,
+      ruleKey: sha256Hex(id).slice(0, 10),
+      readsVisitCategories: canonicalJson(r).includes('"path":["visit","categories"'),
     };
   });
   return { name: pkg.package, ast: pkg, rules, warnings };

@@ -1,8 +1,8 @@
 /**
  * The matchers of the rule operators (spec/rules.md §5, §8): how one component's per-visit state changes when an
- * event arrives, when it completes, what a firing consumes, and when its timer is due. States are small plain
- * JSON values (flat arrays where possible) so that a visit costs little memory and snapshots are compact.
- * Every list is bounded (§8.9): overflow drops the oldest entry and is counted.
+ * event arrives, when it completes, what a firing consumes, and when its timer is due. States are small immutable
+ * JSON values (flat arrays of exact size, replaced rather than grown) so that a visit costs little memory and a
+ * snapshot is plain JSON. Every list is bounded (§8.9): overflow drops the oldest entry and is counted.
  */
 import type { Component } from './compile.js';
 import type { EvalCtx } from './expr.js';
@@ -17,7 +17,7 @@ export interface Completion {
   pageID: string | null;
   /** Everything of the rule that started at or before this event position is consumed by a firing. */
   cutoff: number;
-  /** Called when the guard is false: discards this completion only. */
+  /** Called when the guard is false: discards this completion only (timer completions). */
   reject: (() => void) | null;
 }
 
@@ -31,21 +31,15 @@ export interface Counters {
   dropped: number;
 }
 
-/** Sequence partial match: step, events counted in the step, first event time and position, matched ids. */
-export interface PartialMatch {
-  s: number;
-  c: number;
-  t: number;
-  n: number;
-  i: string[];
-  b: Record<string, RuleEvent> | null;
-}
+/**
+ * Sequence partial match, flat: `[step, events counted in the step, first time, first position, bindings, ...ids]`.
+ */
+export type PartialMatch = unknown[];
+const PM_IDS = 5;
 
-/** Set state: per member a flat list `[t, n, id, …]`, plus alias bindings. */
-export interface SetState {
-  m: (number | string)[][];
-  b: Record<string, RuleEvent> | null;
-}
+/** Set state, flat: `[bindings, (member, t, n, id)…]` in arrival order; each member keeps its latest `times` events. */
+export type SetState = unknown[];
+const SET_STRIDE = 4;
 
 /** Absence state: the pending `F`. */
 export interface PendingAbsence {
@@ -56,6 +50,9 @@ export interface PendingAbsence {
   b: RuleEvent | null;
 }
 
+const EMPTY: unknown[] = [];
+Object.freeze(EMPTY);
+
 const lastIds = (ids: string[]): string[] => (ids.length > MAX_IDS ? ids.slice(ids.length - MAX_IDS) : ids);
 const bind = (
   b: Record<string, RuleEvent> | null,
@@ -63,81 +60,93 @@ const bind = (
   ev: RuleEvent,
 ): Record<string, RuleEvent> | null => (alias === null ? b : { ...b, [alias]: ev });
 
+/** `list` without the records (of `stride` fields) for which `drop` is true, plus `extra`, as an exact-size array. */
+function rebuild(
+  list: readonly unknown[] | undefined,
+  stride: number,
+  drop: (j: number) => boolean,
+  extra: readonly unknown[],
+): unknown[] {
+  const src = list ?? EMPTY;
+  let keep = 0;
+  for (let j = 0; j < src.length; j += stride) if (!drop(j)) keep++;
+  const out = new Array<unknown>(keep * stride + extra.length);
+  let o = 0;
+  for (let j = 0; j < src.length; j += stride) {
+    if (drop(j)) continue;
+    for (let f = 0; f < stride; f++) out[o++] = src[j + f];
+  }
+  for (const x of extra) out[o++] = x;
+  return out;
+}
+
+/** `list.filter(keep)` as an exact-size array (`filter` and spreads grow by pushing and leave spare capacity). */
+function keepIf<T>(list: readonly T[], keep: (x: T) => boolean): T[] {
+  let n = 0;
+  for (const x of list) if (keep(x)) n++;
+  const out = new Array<T>(n);
+  let o = 0;
+  for (const x of list) if (keep(x)) out[o++] = x;
+  return out;
+}
+
+/** Keeps the last `max` records of a flat list. */
+const tail = (list: unknown[], stride: number, max: number, k: Counters | null): unknown[] => {
+  if (list.length <= max * stride) return list;
+  if (k) k.dropped += (list.length - max * stride) / stride;
+  return list.slice(list.length - max * stride);
+};
+
 /** Records an event into an expression window (`count(F) within D` in `where`/`with`). */
 export function feedWindow(
   comp: Extract<Component, { kind: 'window' }>,
   st: unknown,
   ev: RuleEvent,
-  c: EvalCtx,
+  rt: number,
   k: Counters,
 ): unknown {
-  const from = ev.timestamp - comp.withinMs;
+  const from = rt - comp.withinMs;
+  const list = st as unknown[] | undefined;
   if (comp.distinct === null) {
-    const ts = (st as number[] | undefined) ?? [];
-    let drop = 0;
-    while (drop < ts.length && (ts[drop] as number) < from) drop++;
-    if (drop > 0) ts.splice(0, drop);
-    if (ts.length >= MAX_PARTIAL) {
-      ts.shift();
-      k.dropped++;
-    }
-    ts.push(ev.timestamp);
-    return ts;
+    return tail(
+      rebuild(list, 1, (j) => (list?.[j] as number) < from, [rt]),
+      1,
+      MAX_PARTIAL,
+      k,
+    );
   }
   const v = comp.distinct(ev);
   if (v === null) return st;
-  const list = (st as unknown[] | undefined) ?? [];
-  upsertDistinct(list, v, [ev.timestamp], 2, from, k);
-  void c;
-  return list;
+  const next = rebuild(list, 2, (j) => list?.[j] === v || (list?.[j + 1] as number) < from, [v, rt]);
+  return tail(next, 2, MAX_PARTIAL, k);
 }
 
 /** Value of an expression window at `now`. */
 export function windowCount(comp: Extract<Component, { kind: 'window' }>, st: unknown, now: number): number {
   if (st === undefined) return 0;
   const from = now - comp.withinMs;
+  const list = st as unknown[];
+  const stride = comp.distinct === null ? 1 : 2;
+  const at = stride - 1;
   let count = 0;
-  if (comp.distinct === null) {
-    for (const t of st as number[]) if (t >= from && t <= now) count++;
-  } else {
-    const list = st as unknown[];
-    for (let j = 1; j < list.length; j += 2) if ((list[j] as number) >= from) count++;
-  }
+  for (let j = 0; j < list.length; j += stride) if ((list[j + at] as number) >= from) count++;
   return count;
 }
 
-/** Flat distinct list `[value, ...fields]` of stride `stride`: refresh or append `value`, prune old, bound size. */
-function upsertDistinct(
-  list: unknown[],
-  v: unknown,
-  fields: unknown[],
-  stride: number,
-  from: number,
-  k: Counters,
-): void {
-  for (let j = 0; j < list.length; j += stride) {
-    if (list[j] === v || (list[j + 1] as number) < from) {
-      list.splice(j, stride);
-      j -= stride;
-    }
-  }
-  if (list.length / stride >= MAX_PARTIAL) {
-    list.splice(0, stride);
-    k.dropped++;
-  }
-  list.push(v, ...fields);
-}
-
-/** Feeds an event to a branch; pushes completions (oldest first). Returns the new state (`undefined` = none). */
+/**
+ * Feeds an event to a branch; pushes completions. Returns the new state (`undefined` = none). `rt` is the event's
+ * time relative to the visit start: states keep relative times, which stay small integers in memory.
+ */
 export function stepBranch(
   comp: Component,
   st: unknown,
   ev: RuleEvent,
+  rt: number,
   c: EvalCtx,
   out: Completion[],
   k: Counters,
 ): unknown {
-  const t = ev.timestamp;
+  const t = rt;
   switch (comp.kind) {
     case 'event':
       if (comp.filter.test(ev, c)) {
@@ -164,32 +173,32 @@ export function stepBranch(
     case 'count': {
       if (!comp.filter.test(ev, c)) return st;
       const from = t - comp.withinMs;
+      const list = st as unknown[] | undefined;
+      let next: unknown[];
+      let counted: string[];
       if (comp.distinct === null) {
-        const list = (st as (number | string)[] | undefined) ?? [];
-        list.push(t, ev.n, ev.id);
-        if (list.length > comp.min * 3) list.splice(0, list.length - comp.min * 3);
-        if (list.length === comp.min * 3 && (list[0] as number) >= from) {
-          const ids: string[] = [];
-          for (let j = 2; j < list.length; j += 3) ids.push(list[j] as string);
-          out.push({
-            ids: lastIds(ids),
-            binds: bind(null, comp.filter.alias, ev),
-            last: ev,
-            pageID: ev.pageID,
-            cutoff: ev.n,
-            reject: null,
-          });
-        }
-        return list;
+        next = tail(
+          rebuild(list, 3, (j) => (list?.[j] as number) < from, [t, ev.n, ev.id]),
+          3,
+          comp.min,
+          null,
+        );
+        counted = [];
+        for (let j = 2; j < next.length; j += 3) counted.push(next[j] as string);
+      } else {
+        const v = comp.distinct(ev);
+        if (v === null) return st;
+        next = tail(
+          rebuild(list, 4, (j) => list?.[j] === v || (list?.[j + 1] as number) < from, [v, t, ev.n, ev.id]),
+          4,
+          MAX_PARTIAL,
+          k,
+        );
+        counted = [];
+        for (let j = 3; j < next.length; j += 4) counted.push(next[j] as string);
+        counted = counted.slice(Math.max(0, counted.length - comp.min));
       }
-      const v = comp.distinct(ev);
-      const list = (st as unknown[] | undefined) ?? [];
-      if (v === null) return st;
-      upsertDistinct(list, v, [t, ev.n, ev.id], 4, from, k);
-      if (list.length / 4 >= comp.min) {
-        const ids: string[] = [];
-        for (let j = 3; j < list.length; j += 4) ids.push(list[j] as string);
-        const counted = ids.slice(ids.length - comp.min);
+      if (counted.length >= comp.min) {
         out.push({
           ids: lastIds(counted),
           binds: bind(null, comp.filter.alias, ev),
@@ -199,108 +208,129 @@ export function stepBranch(
           reject: null,
         });
       }
-      return list;
+      return next;
     }
     case 'sequence':
-      return stepSequence(comp, st as PartialMatch[] | undefined, ev, c, out, k);
+      return stepSequence(comp, st as PartialMatch[] | undefined, ev, rt, c, out, k);
     case 'all':
-      return stepSet(comp, st as SetState | undefined, ev, c, out);
+      return stepSet(comp, st as SetState | undefined, ev, rt, c, out);
     default:
       return st;
   }
 }
 
+/**
+ * Sequence matching (§8.3). Partial matches are immutable arrays, oldest first. When the steps have no aliases, a
+ * newer partial match at the same progress dominates an older one (it completes whenever the older would and
+ * expires later), so only the newest is kept: at most one partial match per progress state.
+ */
 function stepSequence(
   comp: StepsComponent,
   st: PartialMatch[] | undefined,
   ev: RuleEvent,
+  rt: number,
   c: EvalCtx,
   out: Completion[],
   k: Counters,
 ): PartialMatch[] | undefined {
-  const from = ev.timestamp - comp.withinMs;
-  let pms = st;
-  if (pms !== undefined) {
-    let drop = 0;
-    while (drop < pms.length && (pms[drop] as PartialMatch).t < from) drop++;
-    if (drop > 0) pms.splice(0, drop);
-    if (comp.unless !== null && comp.unless.test(ev, c)) pms.length = 0;
-  }
+  const from = rt - comp.withinMs;
   const steps = comp.steps;
-  const advance = (pm: PartialMatch): void => {
-    pm.c++;
-    if (pm.i.length >= MAX_IDS) pm.i.shift();
-    pm.i.push(ev.id);
-    const step = steps[pm.s] as { filter: { alias: string | null }; times: number };
-    if (step.filter.alias !== null) pm.b = bind(pm.b, step.filter.alias, ev);
-    if (pm.c >= step.times) {
-      pm.s++;
-      pm.c = 0;
+  let pms: PartialMatch[] = st ?? (EMPTY as PartialMatch[]);
+  if (pms.length > 0 && (pms[0]?.[2] as number) < from) pms = keepIf(pms, (pm) => (pm[2] as number) >= from);
+  if (comp.unless !== null && pms.length > 0 && comp.unless.test(ev, c)) pms = EMPTY as PartialMatch[];
+  const advance = (pm: PartialMatch): PartialMatch => {
+    const s = pm[0] as number;
+    const step = steps[s] as (typeof steps)[number];
+    let count = (pm[1] as number) + 1;
+    let next = s;
+    if (count >= step.times) {
+      next++;
+      count = 0;
     }
-    if (pm.s === steps.length) {
-      const list = pms as PartialMatch[];
+    const ids = pm.length - PM_IDS >= MAX_IDS ? pm.slice(PM_IDS + 1) : pm.slice(PM_IDS);
+    const b = bind(pm[4] as Record<string, RuleEvent> | null, step.filter.alias, ev);
+    return [next, count, pm[2], pm[3], b].concat(ids, [ev.id]);
+  };
+  let changed = pms !== st;
+  let result: PartialMatch[] | null = null;
+  for (let j = 0; j < pms.length; j++) {
+    const pm = pms[j] as PartialMatch;
+    c.binds = pm[4] as Record<string, RuleEvent> | null;
+    const ok = (steps[pm[0] as number] as (typeof steps)[number]).filter.test(ev, c);
+    c.binds = null;
+    if (!ok) continue;
+    result ??= pms.slice();
+    result[j] = advance(pm);
+    changed = true;
+  }
+  let list = result ?? pms;
+  if ((steps[0] as (typeof steps)[number]).filter.test(ev, c)) {
+    list = list.concat([advance([0, 0, rt, ev.n, null])]);
+    changed = true;
+  }
+  if (!changed) return st;
+  // completions leave the list at once: they fire or, with a false guard, are discarded
+  const done = keepIf(list, (pm) => pm[0] === steps.length);
+  if (done.length > 0) {
+    list = keepIf(list, (pm) => pm[0] !== steps.length);
+    for (let j = done.length - 1; j >= 0; j--) {
+      const pm = done[j] as PartialMatch;
+      const binds = pm[4] as Record<string, RuleEvent> | null;
       out.push({
-        ids: pm.i,
-        binds: pm.b,
+        ids: pm.slice(PM_IDS) as string[],
+        binds,
         last: ev,
         pageID: ev.pageID,
         cutoff: ev.n,
-        reject: () => {
-          const at = list.indexOf(pm);
-          if (at >= 0) list.splice(at, 1);
-        },
+        reject: null,
       });
     }
-  };
-  if (pms !== undefined) {
-    for (const pm of pms) {
-      if (pm.s >= steps.length) continue;
-      c.binds = pm.b;
-      const ok = (steps[pm.s] as { filter: { test: (e: RuleEvent, c: EvalCtx) => boolean } }).filter.test(
-        ev,
-        c,
-      );
-      c.binds = null;
-      if (ok) advance(pm);
-    }
   }
-  if ((steps[0] as { filter: { test: (e: RuleEvent, c: EvalCtx) => boolean } }).filter.test(ev, c)) {
-    pms ??= [];
-    if (pms.length >= MAX_PARTIAL) {
-      pms.shift();
-      k.dropped++;
-    }
-    const pm: PartialMatch = { s: 0, c: 0, t: ev.timestamp, n: ev.n, i: [], b: null };
-    pms.push(pm);
-    advance(pm);
+  if (comp.aliasFree && list.length > 1) {
+    const all = list;
+    const newer = (j: number): boolean => {
+      const pm = all[j] as PartialMatch;
+      for (let x = j + 1; x < all.length; x++)
+        if ((all[x] as PartialMatch)[0] === pm[0] && (all[x] as PartialMatch)[1] === pm[1]) return false;
+      return true;
+    };
+    const keep = all.map((_, j) => newer(j));
+    list = keepIf(all, (pm) => keep[all.indexOf(pm)] === true);
   }
-  // completed matches that were not consumed (guard false) leave the list when rejected; drop finished leftovers
-  return pms !== undefined && pms.length > 0 ? pms : undefined;
+  if (list.length > MAX_PARTIAL) {
+    k.dropped += list.length - MAX_PARTIAL;
+    list = list.slice(list.length - MAX_PARTIAL);
+  }
+  return list.length > 0 ? list : undefined;
 }
 
+/** Set matching (§8.4). */
 function stepSet(
   comp: StepsComponent,
   st: SetState | undefined,
   ev: RuleEvent,
+  rt: number,
   c: EvalCtx,
   out: Completion[],
 ): SetState | undefined {
-  const from = ev.timestamp - comp.withinMs;
-  const s: SetState = st ?? { m: comp.steps.map(() => []), b: null };
-  for (const m of s.m) {
-    let drop = 0;
-    while (drop < m.length && (m[drop] as number) < from) drop += 3;
-    if (drop > 0) m.splice(0, drop);
+  const from = rt - comp.withinMs;
+  let list: unknown[] = st ?? [null];
+  if (list.length > 1 && (list[2] as number) < from) {
+    list = [list[0]].concat(rebuild(list.slice(1), SET_STRIDE, (j) => (list[j + 2] as number) < from, EMPTY));
   }
-  if (comp.unless !== null && comp.unless.test(ev, c)) for (const m of s.m) m.length = 0;
-  c.binds = s.b;
+  if (comp.unless !== null && list.length > 1 && comp.unless.test(ev, c)) list = [null];
+  let b = (list.length > 1 ? list[0] : null) as Record<string, RuleEvent> | null;
+  const counts = comp.steps.map(() => 0);
+  for (let j = 1; j < list.length; j += SET_STRIDE)
+    counts[list[j] as number] = (counts[list[j] as number] ?? 0) + 1;
+  c.binds = b;
   let target = -1;
   let firstMatch = -1;
   for (let j = 0; j < comp.steps.length; j++) {
-    const step = comp.steps[j] as { filter: { test: (e: RuleEvent, c: EvalCtx) => boolean }; times: number };
+    const step = comp.steps[j] as (typeof comp.steps)[number];
     if (!step.filter.test(ev, c)) continue;
     if (firstMatch < 0) firstMatch = j;
-    if ((s.m[j] as unknown[]).length / 3 < step.times) {
+    if ((counts[j] as number) < step.times) {
       target = j;
       break;
     }
@@ -308,63 +338,46 @@ function stepSet(
   c.binds = null;
   // a member that already has its k events takes the newer one in place of its oldest (the window slides)
   if (target < 0) target = firstMatch;
-  if (target < 0) return st;
-  const m = s.m[target] as (number | string)[];
-  const step = comp.steps[target] as { filter: { alias: string | null }; times: number };
-  if (m.length / 3 >= step.times) m.splice(0, 3);
-  m.push(ev.timestamp, ev.n, ev.id);
-  if (step.filter.alias !== null) s.b = bind(s.b, step.filter.alias, ev);
-  if (comp.steps.every((x, j) => (s.m[j] as unknown[]).length / 3 >= x.times)) {
-    const all: [number, string][] = [];
-    for (const mm of s.m)
-      for (let j = 0; j < mm.length; j += 3) all.push([mm[j + 1] as number, mm[j + 2] as string]);
-    all.sort((a, b) => a[0] - b[0]);
-    out.push({
-      ids: lastIds(all.map((x) => x[1])),
-      binds: s.b,
-      last: ev,
-      pageID: ev.pageID,
-      cutoff: ev.n,
-      reject: null,
-    });
+  if (target < 0) return list === st ? st : list.length > 1 ? list : undefined;
+  const step = comp.steps[target] as (typeof comp.steps)[number];
+  b = bind(b, step.filter.alias, ev);
+  let entries = list.slice(1);
+  if ((counts[target] as number) >= step.times) {
+    const oldest = entries.findIndex((x, j) => j % SET_STRIDE === 0 && x === target);
+    entries = entries.slice(0, oldest).concat(entries.slice(oldest + SET_STRIDE));
+  } else counts[target] = (counts[target] ?? 0) + 1;
+  const next = ([b] as unknown[]).concat(entries, [target, rt, ev.n, ev.id]);
+  if (comp.steps.every((x, j) => (counts[j] as number) >= x.times)) {
+    const ids: string[] = [];
+    for (let j = 4; j < next.length; j += SET_STRIDE) ids.push(next[j] as string);
+    out.push({ ids: lastIds(ids), binds: b, last: ev, pageID: ev.pageID, cutoff: ev.n, reject: null });
   }
-  return s;
+  return next;
 }
 
 /** Drops everything of a branch that started at or before event position `cutoff` (§8.6). */
 export function consumeBranch(comp: Component, st: unknown, cutoff: number): unknown {
-  if (st === undefined && comp.kind !== 'idle' && comp.kind !== 'dwell') return undefined;
+  if (comp.kind === 'idle' || comp.kind === 'dwell') return Math.max((st as number | undefined) ?? 0, cutoff);
+  if (st === undefined) return undefined;
   switch (comp.kind) {
     case 'absence':
       return (st as PendingAbsence).n <= cutoff ? undefined : st;
     case 'count': {
       const list = st as unknown[];
       const stride = comp.distinct === null ? 3 : 4;
-      const nAt = comp.distinct === null ? 1 : 2;
-      const kept: unknown[] = [];
-      for (let j = 0; j < list.length; j += stride)
-        if ((list[j + nAt] as number) > cutoff) kept.push(...list.slice(j, j + stride));
+      const at = stride - 2;
+      const kept = rebuild(list, stride, (j) => (list[j + at] as number) <= cutoff, EMPTY);
       return kept.length > 0 ? kept : undefined;
     }
     case 'sequence': {
-      const kept = (st as PartialMatch[]).filter((pm) => pm.n > cutoff && pm.s < comp.steps.length);
+      const kept = keepIf(st as PartialMatch[], (pm) => (pm[3] as number) > cutoff);
       return kept.length > 0 ? kept : undefined;
     }
     case 'all': {
-      const s = st as SetState;
-      for (const m of s.m) {
-        const kept: (number | string)[] = [];
-        for (let j = 0; j < m.length; j += 3)
-          if ((m[j + 1] as number) > cutoff)
-            kept.push(m[j] as number, m[j + 1] as number, m[j + 2] as string);
-        m.length = 0;
-        m.push(...kept);
-      }
-      return s.m.some((m) => m.length > 0) ? { m: s.m, b: s.b } : undefined;
+      const list = st as SetState;
+      const kept = rebuild(list.slice(1), SET_STRIDE, (j) => (list[j + 3] as number) <= cutoff, EMPTY);
+      return kept.length > 0 ? [list[0]].concat(kept) : undefined;
     }
-    case 'idle':
-    case 'dwell':
-      return Math.max((st as number | undefined) ?? 0, cutoff);
     default:
       return st;
   }
@@ -374,7 +387,7 @@ export function consumeBranch(comp: Component, st: unknown, cutoff: number): unk
 export function branchDeadline(comp: Component, st: unknown, vs: VisitState): number {
   switch (comp.kind) {
     case 'absence':
-      return st === undefined ? Infinity : (st as PendingAbsence).t + comp.forMs;
+      return st === undefined ? Infinity : vs.t0 + (st as PendingAbsence).t + comp.forMs;
     case 'idle':
       return vs.n > ((st as number | undefined) ?? 0) && vs.open.length > 0 ? vs.lt + comp.forMs : Infinity;
     case 'dwell': {
@@ -385,5 +398,41 @@ export function branchDeadline(comp: Component, st: unknown, vs: VisitState): nu
     }
     default:
       return Infinity;
+  }
+}
+
+/** Drops entries that left their window at relative time `now` (the periodic sweep); `undefined` when empty. */
+export function pruneComponent(comp: Component, st: unknown, now: number): unknown {
+  if (st === undefined) return undefined;
+  switch (comp.kind) {
+    case 'window':
+    case 'count': {
+      const from = now - comp.withinMs;
+      const list = st as unknown[];
+      const stride =
+        comp.kind === 'window' ? (comp.distinct === null ? 1 : 2) : comp.distinct === null ? 3 : 4;
+      const at = comp.distinct === null ? 0 : 1;
+      let stale = false;
+      for (let j = 0; j < list.length; j += stride) if ((list[j + at] as number) < from) stale = true;
+      if (!stale) return st;
+      const kept = rebuild(list, stride, (j) => (list[j + at] as number) < from, EMPTY);
+      return kept.length > 0 ? kept : undefined;
+    }
+    case 'sequence': {
+      const from = now - comp.withinMs;
+      const pms = st as PartialMatch[];
+      if (pms.every((pm) => (pm[2] as number) >= from)) return st;
+      const kept = keepIf(pms, (pm) => (pm[2] as number) >= from);
+      return kept.length > 0 ? kept : undefined;
+    }
+    case 'all': {
+      const from = now - comp.withinMs;
+      const list = st as SetState;
+      if (list.length < 2 || (list[2] as number) >= from) return list.length > 1 ? st : undefined;
+      const kept = rebuild(list.slice(1), SET_STRIDE, (j) => (list[j + 2] as number) < from, EMPTY);
+      return kept.length > 0 ? [list[0]].concat(kept) : undefined;
+    }
+    default:
+      return st;
   }
 }

@@ -74,7 +74,7 @@ const largestList = (vs: VisitState): number => {
       v.forEach(walk);
     } else if (v !== null && typeof v === 'object') Object.values(v).forEach(walk);
   };
-  for (const st of vs.comps.values()) walk(st);
+  for (const [, st] of vs.comps) walk(st);
   return max;
 };
 
@@ -127,16 +127,43 @@ describe('engine behaviour', () => {
   it('bounds partial matches at 64 per rule and counts the drops', () => {
     const e = new RuleEngine({
       packages: [
-        mustCompile('package default\nrule "s" when sequence(event A, event B) within 1h then emit "x" end'),
+        mustCompile(
+          'package default\nrule "s" when sequence(event A as a, event B) within 1h then emit "x" data { first: a.pageID } end',
+        ),
       ],
     });
-    const events = Array.from({ length: 100 }, (_, i) => storedEvent({ at: i, name: 'A' }));
-    const { out, state } = replay(e, [...events, storedEvent({ at: 200, name: 'B' })]);
-    expect(largestList(state)).toBeLessThanOrEqual(64);
+    const events = Array.from({ length: 100 }, (_, i) => storedEvent({ at: i, name: 'A', page: `P${i}` }));
+    const b = storedEvent({ at: 200, name: 'B' });
+    const vs = e.newVisit('V1', 'G1');
+    for (const ev of events) e.onEvent(vs, ev);
+    expect(largestList(vs)).toBe(64);
     expect(e.stats().droppedPartialMatches).toBe(36);
-    expect(out).toHaveLength(1);
-    // consumption: the 64 partial matches fed one firing, the triggering events are the oldest kept A and the B
-    expect(out[0]?.triggeringEventIDs).toEqual([events[36]?.eventID, expect.any(String)]);
+    const out = e.onEvent(vs, b);
+    // one firing for all completions; the most recent partial match (the shortest match) is reported
+    expect(out.map((a) => [a.triggeringEventIDs, a.data])).toEqual([
+      [[events[99]?.eventID, b.eventID], { first: 'P99' }],
+    ]);
+    expect(vs.comps.size).toBe(0);
+  });
+
+  it('keeps one partial match per progress state when the steps bind no alias', () => {
+    const e = new RuleEngine({
+      packages: [
+        mustCompile(
+          'package default\nrule "s" when sequence(event A, event B, event C) within 1h then emit "x" end',
+        ),
+      ],
+    });
+    const vs = e.newVisit('V1', 'G1');
+    const evs = [
+      ...Array.from({ length: 50 }, (_, i) => storedEvent({ at: i, name: 'A' })),
+      storedEvent({ at: 60, name: 'B' }),
+      storedEvent({ at: 61, name: 'A' }),
+    ];
+    for (const ev of evs) e.onEvent(vs, ev);
+    expect((vs.comps.get(0) as unknown[]).length).toBe(2);
+    const out = e.onEvent(vs, storedEvent({ at: 70, name: 'C', id: 'CCCCCCCC' }));
+    expect(out[0]?.triggeringEventIDs).toEqual([evs[49]?.eventID, evs[50]?.eventID, 'CCCCCCCC']);
   });
 
   it('a false guard discards the completion only; count windows keep checking', () => {
@@ -211,7 +238,7 @@ describe('engine behaviour', () => {
   });
 
   it('serialized state of a busy visit stays compact', () => {
-    const e = new RuleEngine({ packages: [ALL[0], ALL[1]] as never, domainSeparation: true });
+    const e = new RuleEngine({ packages: ALL.slice(0, 2), domainSeparation: true });
     const events = Array.from({ length: 200 }, (_, i) =>
       storedEvent({
         at: i * 10,

@@ -11,7 +11,14 @@ import type { ActionableEvent } from './actionable.js';
 import { actionableEventId } from './actionable.js';
 import type { CompiledPackage, Component } from './compile.js';
 import type { Completion, Counters } from './components.js';
-import { branchDeadline, consumeBranch, feedWindow, stepBranch, windowCount } from './components.js';
+import {
+  branchDeadline,
+  consumeBranch,
+  feedWindow,
+  pruneComponent,
+  stepBranch,
+  windowCount,
+} from './components.js';
 import type { EvalCtx } from './expr.js';
 import { truthy } from './expr.js';
 import type { ActiveRule, RuleIndex } from './rule-set.js';
@@ -19,6 +26,7 @@ import { hostOf, RuleSet } from './rule-set.js';
 import type { PendingAbsence } from './components.js';
 import type { RuleEvent, VisitorFacts, VisitState } from './visit-state.js';
 import { newVisitState, restoreVisitState, serializeVisitStateWith } from './visit-state.js';
+import { SlotMap } from './slot-map.js';
 
 /** An event as the engine takes it: a stored event, plus its page title when the server knows it. */
 export type EngineEvent = StoredEvent & { pageTitle?: string | null };
@@ -39,6 +47,7 @@ export interface RuleEngineStats {
 }
 
 const MAX_FACTS = 32;
+const byRank = (a: ActiveRule, b: ActiveRule): number => a.rank - b.rank;
 const EMPTY: string[] = [];
 
 export class RuleEngine {
@@ -49,7 +58,9 @@ export class RuleEngine {
   private readonly faults = new Map<string, number>();
   private skippedFacts = 0;
   private readonly scratch: ActiveRule[] = [];
-  private readonly seen = new Set<ActiveRule>();
+  private readonly completions: Completion[] = [];
+  private readonly lists: ActiveRule[][] = [];
+  private mark = 0;
   private current: ActiveRule | null = null;
   private currentVs: VisitState | null = null;
   private readonly ctx: EvalCtx;
@@ -73,7 +84,7 @@ export class RuleEngine {
         return windowCount(
           ar.rule.comps[k] as Extract<Component, { kind: 'window' }>,
           vs.comps.get(ar.base + k),
-          this.ctx.now,
+          this.ctx.now - vs.t0,
         );
       },
       fault: () => {
@@ -111,6 +122,7 @@ export class RuleEngine {
     const out: ActionableEvent[] = [];
     if (vs.next < t) this.runTimers(vs, t, false, out);
     const ev = this.track(vs, se, t);
+    if ((ev.n & 15) === 0) this.sweep(vs, t);
     const idx = this.index(ev.url);
     const cands = this.candidates(idx, ev);
     for (const ar of cands) this.evalRule(vs, ar, ev, out);
@@ -147,7 +159,10 @@ export class RuleEngine {
   /** Compact JSON of the visit's state. */
   serialize(vs: VisitState): string {
     const rs = (vs.rs as RuleSet | null) ?? this.rs;
-    return serializeVisitStateWith(vs, (slot) => rs.slotKeys[slot]);
+    return serializeVisitStateWith(vs, {
+      slotKey: (slot) => rs.slotKeys[slot],
+      ruleKey: (rank) => rs.ruleKeys[rank],
+    });
   }
 
   /** Restores a state from {@link serialize}; it binds to the current rule set at its next use. */
@@ -170,7 +185,7 @@ export class RuleEngine {
     const rs = this.rs;
     if (vs.rs === rs) return;
     const old = vs.rs as RuleSet | null;
-    const moved = new Map<number, unknown>();
+    const moved = new SlotMap();
     if (vs.keyed !== null) {
       for (const [key, st] of Object.entries(vs.keyed)) {
         const slot = rs.slotByKey.get(key);
@@ -184,9 +199,80 @@ export class RuleEngine {
       }
     }
     vs.comps = moved;
-    if (vs.fired) for (const id of Object.keys(vs.fired)) if (!rs.ruleIds.has(id)) delete vs.fired[id];
+    this.moveRefraction(vs, old, rs);
     vs.rs = rs;
     vs.next = this.computeNext(vs);
+  }
+
+  /** Re-indexes refraction records by rank in `rs`; records of rules that no longer exist are dropped. */
+  private moveRefraction(vs: VisitState, old: RuleSet | null, rs: RuleSet): void {
+    const fired: [string, number][] = [];
+    if (vs.keyedFired !== null) fired.push(...Object.entries(vs.keyedFired));
+    if (old !== null) {
+      if (vs.once) {
+        vs.once.forEach((word, w) => {
+          for (let b = 0; b < 30; b++) if (word & (1 << b)) fired.push([old.ruleKeys[w * 30 + b] ?? '', 0]);
+        });
+      }
+      if (vs.cool)
+        for (let j = 0; j < vs.cool.length; j += 2)
+          fired.push([old.ruleKeys[vs.cool[j] as number] ?? '', vs.cool[j + 1] as number]);
+    }
+    vs.once = null;
+    vs.cool = null;
+    vs.keyedFired = null;
+    for (const [key, t] of fired) {
+      const rank = rs.rankByRuleKey.get(key);
+      if (rank === undefined) continue;
+      if (t === 0) this.markOnce(vs, rank);
+      else (vs.cool ??= []).push(rank, t);
+    }
+  }
+
+  private markOnce(vs: VisitState, rank: number): void {
+    const once = (vs.once ??= []);
+    const w = (rank / 30) | 0;
+    while (once.length <= w) once.push(0);
+    once[w] = (once[w] as number) | (1 << (rank % 30));
+  }
+
+  private onceFired(vs: VisitState, rank: number): boolean {
+    const once = vs.once;
+    return once !== null && ((once[(rank / 30) | 0] ?? 0) & (1 << (rank % 30))) !== 0;
+  }
+
+  /** Time of the last firing of a rule, or undefined. */
+  private lastFiring(vs: VisitState, ar: ActiveRule): number | undefined {
+    if (ar.rule.once) return this.onceFired(vs, ar.rank) ? 0 : undefined;
+    const cool = vs.cool;
+    if (cool === null) return undefined;
+    for (let j = 0; j < cool.length; j += 2) if (cool[j] === ar.rank) return cool[j + 1] as number;
+    return undefined;
+  }
+
+  private recordFiring(vs: VisitState, ar: ActiveRule, t: number): void {
+    if (ar.rule.once) return this.markOnce(vs, ar.rank);
+    if (ar.rule.cooldownMs === null) return;
+    const cool = (vs.cool ??= []);
+    for (let j = 0; j < cool.length; j += 2) {
+      if (cool[j] === ar.rank) {
+        cool[j + 1] = t;
+        return;
+      }
+    }
+    cool.push(ar.rank, t);
+  }
+
+  /** Periodic sweep: drops window entries and partial matches that left their window. */
+  private sweep(vs: VisitState, now: number): void {
+    const comps = (vs.rs as RuleSet).slotComps;
+    vs.comps.forEach((st, slot) => {
+      const comp = comps[slot];
+      if (comp === undefined) return;
+      const kept = pruneComponent(comp, st, now - vs.t0);
+      if (kept === undefined) vs.comps.delete(slot);
+      else if (kept !== st) vs.comps.set(slot, kept);
+    });
   }
 
   private index(url: string): RuleIndex {
@@ -221,19 +307,22 @@ export class RuleEngine {
     vs.lp = ev.pageID;
     vs.lt = t;
     vs.lb = this.rs.keepsLastEvent ? ev : null;
-    for (const c of categories) if (!vs.cats.includes(c) && vs.cats.length < 64) vs.cats.push(c);
+    if (this.rs.tracksVisitCategories) {
+      for (const c of categories)
+        if (!vs.cats.includes(c) && vs.cats.length < 64) vs.cats = vs.cats.concat([c]);
+    }
     if (ev.name === 'PageEntered') {
       vs.pc++;
       vs.pg = { id: ev.pageID, url: ev.url, title, cats: categories.slice(), at: t, ei: ev.id, en: n };
-      if (!vs.open.includes(ev.pageID)) {
-        if (vs.open.length >= 16) vs.open.shift();
-        vs.open.push(ev.pageID);
-      }
+      // lists are replaced, not grown: push leaves spare capacity in every visit
+      if (!vs.open.includes(ev.pageID))
+        vs.open = vs.open.slice(vs.open.length >= 16 ? 1 : 0).concat([ev.pageID]);
     } else if (ev.name === 'PageExited') {
       const at = vs.open.indexOf(ev.pageID);
-      if (at >= 0) vs.open.splice(at, 1);
+      if (at >= 0) vs.open = vs.open.slice(0, at).concat(vs.open.slice(at + 1));
     } else if (pg !== null && pg.id === ev.pageID) {
-      for (const c of categories) if (!pg.cats.includes(c) && pg.cats.length < 32) pg.cats.push(c);
+      for (const c of categories)
+        if (!pg.cats.includes(c) && pg.cats.length < 32) pg.cats = pg.cats.concat([c]);
       if (pg.title === null && title !== null) pg.title = title;
     }
     return ev;
@@ -241,28 +330,35 @@ export class RuleEngine {
 
   /** Rules whose filters can match `ev`, in evaluation order. */
   private candidates(idx: RuleIndex, ev: RuleEvent): readonly ActiveRule[] {
-    const lists: ActiveRule[][] = [];
+    const lists = this.lists;
+    lists.length = 0;
     const byName = idx.byName.get(ev.name);
     if (byName) lists.push(byName);
-    for (const c of ev.categories) {
-      const l = idx.byCategory.get(c);
-      if (l) lists.push(l);
+    const cats = ev.categories;
+    if (cats.length > 0) {
+      const inner = idx.byNameCategory.get(ev.name);
+      for (const c of cats) {
+        const l = inner?.get(c);
+        if (l) lists.push(l);
+        const w = idx.byCategory.get(c);
+        if (w) lists.push(w);
+      }
     }
     if (idx.wildcard.length > 0) lists.push(idx.wildcard);
     if (lists.length === 0) return EMPTY as unknown as ActiveRule[];
     if (lists.length === 1) return lists[0] as ActiveRule[];
     const out = this.scratch;
-    const seen = this.seen;
+    const mark = ++this.mark;
     out.length = 0;
-    seen.clear();
-    for (const l of lists)
-      for (const ar of l)
-        if (!seen.has(ar)) {
-          seen.add(ar);
-          out.push(ar);
-        }
-    out.sort((a, b) => a.rank - b.rank);
-    return out.slice();
+    for (const l of lists) {
+      for (const ar of l) {
+        if (ar.mark === mark) continue;
+        ar.mark = mark;
+        out.push(ar);
+      }
+    }
+    if (out.length > 1) out.sort(byRank);
+    return out;
   }
 
   private setup(vs: VisitState, ar: ActiveRule, now: number): EvalCtx {
@@ -280,25 +376,29 @@ export class RuleEngine {
 
   private evalRule(vs: VisitState, ar: ActiveRule, ev: RuleEvent, out: ActionableEvent[]): void {
     const r = ar.rule;
-    if (r.once && vs.fired !== null && vs.fired[r.id] !== undefined) return;
+    if (r.once && this.onceFired(vs, ar.rank)) return;
     const c = this.setup(vs, ar, ev.timestamp);
     const comps = r.comps;
     for (let k = r.branchCount; k < comps.length; k++) {
       const comp = comps[k] as Extract<Component, { kind: 'window' }>;
       if (comp.filter.test(ev, c))
-        this.put(vs, ar.base + k, feedWindow(comp, vs.comps.get(ar.base + k), ev, c, this.counters));
+        this.put(
+          vs,
+          ar.base + k,
+          feedWindow(comp, vs.comps.get(ar.base + k), ev, ev.timestamp - vs.t0, this.counters),
+        );
     }
-    let done: Completion[] | null = null;
+    const done = this.completions;
+    done.length = 0;
     for (let k = 0; k < r.branchCount; k++) {
       const comp = comps[k] as Component;
       if (comp.kind === 'idle' || comp.kind === 'dwell') continue;
       const slot = ar.base + k;
-      const before = done === null ? 0 : done.length;
-      done ??= [];
-      this.put(vs, slot, stepBranch(comp, vs.comps.get(slot), ev, c, done, this.counters));
-      if (done.length === before && before === 0) done = null;
+      const before = vs.comps.get(slot);
+      const after = stepBranch(comp, before, ev, ev.timestamp - vs.t0, c, done, this.counters);
+      if (after !== before) this.put(vs, slot, after);
     }
-    if (done !== null) this.settle(vs, ar, done, ev.timestamp, out);
+    if (done.length > 0) this.settle(vs, ar, done.splice(0), ev.timestamp, out);
   }
 
   private put(vs: VisitState, slot: number, st: unknown): void {
@@ -332,12 +432,12 @@ export class RuleEngine {
         comp.reject?.();
         continue;
       }
-      const prev = vs.fired?.[r.id];
+      const prev = r.once || r.cooldownMs !== null ? this.lastFiring(vs, ar) : undefined;
       const blocked = prev !== undefined && (r.once || (r.cooldownMs !== null && t - prev < r.cooldownMs));
       if (!blocked) {
         const ae = this.act(vs, ar, comp, c, t);
         if (ae) out.push(ae);
-        (vs.fired ??= {})[r.id] = t;
+        this.recordFiring(vs, ar, t);
       }
       this.consume(vs, ar, comp.cutoff);
       return;
@@ -437,7 +537,7 @@ export class RuleEngine {
   }
 
   private timerDeadline(vs: VisitState, ar: ActiveRule, comp: Component, k: number): number {
-    if (ar.rule.once && vs.fired !== null && vs.fired[ar.rule.id] !== undefined) return Infinity;
+    if (ar.rule.once && this.onceFired(vs, ar.rank)) return Infinity;
     return branchDeadline(comp, vs.comps.get(ar.base + k), vs);
   }
 
@@ -455,7 +555,7 @@ export class RuleEngine {
     let completion: Completion;
     if (comp.kind === 'absence') {
       const p = st as PendingAbsence;
-      const last = p.b ?? this.stub(p.i, p.n, p.p, p.t, comp.filter.event);
+      const last = p.b ?? this.stub(p.i, p.n, p.p, vs.t0 + p.t, comp.filter.event);
       const alias = comp.filter.alias;
       completion = {
         ids: [p.i],

@@ -9,6 +9,8 @@ import type { CompiledPackage, CompiledRule, Component } from './compile.js';
 /** A rule placed in a rule set. */
 export interface ActiveRule {
   rule: CompiledRule;
+  /** Scratch mark used while collecting the candidates of one event. */
+  mark: number;
   /** Evaluation order (0 first). */
   rank: number;
   /** Slot of component 0; component k lives at `base + k`. */
@@ -23,7 +25,11 @@ export interface TimerRef {
 
 /** Candidate rules per event name and category, in rank order. */
 export interface RuleIndex {
+  /** Filters with a name and no category. */
   byName: Map<string, ActiveRule[]>;
+  /** Filters with a name and categories: name → category → rules. */
+  byNameCategory: Map<string, Map<string, ActiveRule[]>>;
+  /** Filters on any event (`*`) with categories. */
   byCategory: Map<string, ActiveRule[]>;
   wildcard: ActiveRule[];
   timers: TimerRef[];
@@ -37,6 +43,13 @@ export class RuleSet {
   /** Stable key of each slot. */
   readonly slotKeys: string[] = [];
   readonly slotByKey = new Map<string, number>();
+  /** Component of each slot. */
+  readonly slotComps: Component[] = [];
+  /** Stable key of each rule (by rank) for refraction records, and back. */
+  readonly ruleKeys: string[] = [];
+  readonly rankByRuleKey = new Map<string, number>();
+  /** Some rule reads `visit.categories` (otherwise they are not tracked). */
+  readonly tracksVisitCategories: boolean;
   /** Ids of every deployed rule, disabled ones included (refraction records survive while the id exists). */
   readonly ruleIds = new Set<string>();
   readonly packageNames: Set<string>;
@@ -44,6 +57,7 @@ export class RuleSet {
   readonly domainSeparation: boolean;
   private readonly indexes = new Map<string, RuleIndex>();
   private readonly hostIndexes = new Map<string, RuleIndex>();
+  private defaultIndex: RuleIndex | null = null;
 
   constructor(packages: readonly CompiledPackage[], domainSeparation: boolean) {
     this.domainSeparation = domainSeparation;
@@ -61,19 +75,23 @@ export class RuleSet {
       );
     let slot = 0;
     this.rules = enabled.map((rule, rank) => {
-      const ar = { rule, rank, base: slot };
+      const ar = { rule, rank, base: slot, mark: 0 };
       for (const c of rule.comps) {
         this.slotKeys.push(c.key);
+        this.slotComps.push(c);
         this.slotByKey.set(c.key, slot++);
       }
+      this.ruleKeys.push(rule.ruleKey);
+      this.rankByRuleKey.set(rule.ruleKey, rank);
       return ar;
     });
+    this.tracksVisitCategories = enabled.some((r) => r.readsVisitCategories);
     this.keepsLastEvent = enabled.some((r) => r.keepsEvents && r.comps.some((c) => c.kind === 'idle'));
   }
 
   /** The index for events of URL host `host` (ignored without domain separation). */
   indexForHost(host: string | null): RuleIndex {
-    if (!this.domainSeparation) return this.indexFor(['default']);
+    if (!this.domainSeparation) return (this.defaultIndex ??= this.indexFor(['default']));
     const cached = this.hostIndexes.get(host ?? '');
     if (cached) return cached;
     const names = ['default'];
@@ -99,6 +117,7 @@ export class RuleSet {
     const wanted = new Set(pkgs);
     const idx: RuleIndex = {
       byName: new Map(),
+      byNameCategory: new Map(),
       byCategory: new Map(),
       wildcard: [],
       timers: [],
@@ -113,7 +132,11 @@ export class RuleSet {
       if (!wanted.has(ar.rule.pkg)) continue;
       idx.maxWindowMs = Math.max(idx.maxWindowMs, ar.rule.maxWindowMs);
       for (const f of ar.rule.filters) {
-        if (f.categories !== null) for (const c of f.categories) add(idx.byCategory, c, ar);
+        if (f.categories !== null && f.event !== '*') {
+          let inner = idx.byNameCategory.get(f.event);
+          if (!inner) idx.byNameCategory.set(f.event, (inner = new Map()));
+          for (const c of f.categories) add(inner, c, ar);
+        } else if (f.categories !== null) for (const c of f.categories) add(idx.byCategory, c, ar);
         else if (f.event !== '*') add(idx.byName, f.event, ar);
         else if (idx.wildcard.at(-1) !== ar) idx.wildcard.push(ar);
       }

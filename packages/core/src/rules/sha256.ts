@@ -16,21 +16,37 @@ const K = new Uint32Array([
 
 const encoder = new TextEncoder();
 const W = new Uint32Array(64);
+const H = new Uint32Array(8);
+let scratch = new Uint8Array(256);
+let scratchView = new DataView(scratch.buffer);
+
+/** UTF-8 bytes of `text` in the reused scratch buffer, padded per FIPS 180-4; returns the padded length. */
+function pad(text: string): number {
+  let len = text.length;
+  let ascii = true;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) ascii = false;
+  const bytes = ascii ? null : encoder.encode(text);
+  if (bytes) len = bytes.length;
+  const total = ((len + 9 + 63) >> 6) << 6;
+  if (total > scratch.length) {
+    scratch = new Uint8Array(total * 2);
+    scratchView = new DataView(scratch.buffer);
+  }
+  if (bytes) scratch.set(bytes);
+  else for (let i = 0; i < len; i++) scratch[i] = text.charCodeAt(i);
+  scratch.fill(0, len, total);
+  scratch[len] = 0x80;
+  scratchView.setUint32(total - 8, Math.floor((len * 8) / 0x100000000));
+  scratchView.setUint32(total - 4, (len * 8) >>> 0);
+  return total;
+}
 
 /** Lowercase hex SHA-256 of the UTF-8 encoding of `text`. */
 export function sha256Hex(text: string): string {
-  const msg = encoder.encode(text);
-  const bitLen = msg.length * 8;
-  const total = (((msg.length + 9 + 63) >> 6) << 6) >>> 0;
-  const buf = new Uint8Array(total);
-  buf.set(msg);
-  buf[msg.length] = 0x80;
-  const view = new DataView(buf.buffer);
-  view.setUint32(total - 8, Math.floor(bitLen / 0x100000000));
-  view.setUint32(total - 4, bitLen >>> 0);
-  const h = new Uint32Array([
-    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-  ]);
+  const total = pad(text);
+  const view = scratchView;
+  H.set([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+  const h = H;
   for (let off = 0; off < total; off += 64) {
     for (let i = 0; i < 16; i++) W[i] = view.getUint32(off + i * 4);
     for (let i = 16; i < 64; i++) {

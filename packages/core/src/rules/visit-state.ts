@@ -1,11 +1,13 @@
 /**
  * The per-visit state of the rules engine (spec/rules.md §1 key, §8.10–8.12) and its compact JSON form. Everything
  * the engine keeps for a visit lives here: visit counters, the current page, facts, refraction records and the
- * state of each rule component. In memory, component states are keyed by the component's slot in the active rule
+ * state of each rule component. Refraction is a bit set and a short list indexed by rule rank, because a visit
+ * that has seen many rules fire must still fit in well under 1 KB. In memory, component states are keyed by the component's slot in the active rule
  * set; serialized, by a short stable key derived from rule id and `when` fingerprint, so a snapshot restores into
  * a newer rule set and state survives hot reloads exactly when the spec says it should.
  */
 import type { Scalar } from './ast.js';
+import { SlotMap } from './slot-map.js';
 
 /** The event as rules see it (§1): built once per event from a `StoredEvent`. */
 export interface RuleEvent {
@@ -67,10 +69,14 @@ export interface VisitState {
   pg: PageInfo | null;
   facts: Record<string, Scalar> | null;
   visitor: VisitorFacts | null;
-  /** Refraction: ruleId → time of its last firing. */
-  fired: Record<string, number> | null;
+  /** Refraction of `once per visit` rules: bit set by rule rank in `rs` (30 bits per word, so words stay small ints). */
+  once: number[] | null;
+  /** Refraction of `cooldown` rules: flat `[rank, time of last firing, …]`. */
+  cool: number[] | null;
+  /** Refraction by stable rule key (`0` for once-fired), after a restore and before the first evaluation. */
+  keyedFired: Record<string, number> | null;
   /** Component states by slot of `rs`. */
-  comps: Map<number, unknown>;
+  comps: SlotMap;
   /** Component states by stable key, after a restore and before the first evaluation. */
   keyed: Record<string, unknown> | null;
   /** The rule set `comps` refers to (opaque to this module). */
@@ -97,8 +103,10 @@ export function newVisitState(visitID: string, globalVisitID: string): VisitStat
     pg: null,
     facts: null,
     visitor: null,
-    fired: null,
-    comps: new Map(),
+    once: null,
+    cool: null,
+    keyedFired: null,
+    comps: new SlotMap(),
     keyed: null,
     rs: null,
     next: Infinity,
@@ -106,23 +114,48 @@ export function newVisitState(visitID: string, globalVisitID: string): VisitStat
 }
 
 /** Snapshot form: component states keyed by stable component keys. */
-interface Snapshot extends Omit<VisitState, 'comps' | 'keyed' | 'rs' | 'next'> {
+interface Snapshot extends Omit<
+  VisitState,
+  'comps' | 'keyed' | 'rs' | 'next' | 'once' | 'cool' | 'keyedFired'
+> {
   v: 1;
   c: Record<string, unknown>;
+  f: Record<string, number>;
+}
+
+/** How a rule set names its slots and rules in snapshots. */
+export interface SnapshotKeys {
+  slotKey: (slot: number) => string | undefined;
+  ruleKey: (rank: number) => string | undefined;
 }
 
 /**
  * Compact JSON of a visit state. `keyOf` maps a slot of the state's rule set to its stable key (the engine passes
  * it; see `RuleEngine.serialize`).
  */
-export function serializeVisitStateWith(vs: VisitState, keyOf: (slot: number) => string | undefined): string {
+export function serializeVisitStateWith(vs: VisitState, keys: SnapshotKeys): string {
   const c: Record<string, unknown> = { ...vs.keyed };
   for (const [slot, st] of vs.comps) {
-    const key = keyOf(slot);
+    const key = keys.slotKey(slot);
     if (key !== undefined && st !== undefined) c[key] = st;
   }
-  const { comps: _c, keyed: _k, rs: _r, next: _n, ...rest } = vs;
-  const snap: Snapshot = { v: 1, ...rest, c };
+  const f: Record<string, number> = { ...vs.keyedFired };
+  if (vs.once) {
+    vs.once.forEach((word, w) => {
+      for (let b = 0; b < 30; b++) {
+        const key = word & (1 << b) ? keys.ruleKey(w * 30 + b) : undefined;
+        if (key !== undefined) f[key] = 0;
+      }
+    });
+  }
+  if (vs.cool) {
+    for (let j = 0; j < vs.cool.length; j += 2) {
+      const key = keys.ruleKey(vs.cool[j] as number);
+      if (key !== undefined) f[key] = vs.cool[j + 1] as number;
+    }
+  }
+  const { comps: _c, keyed: _k, rs: _r, next: _n, once: _o, cool: _l, keyedFired: _f, ...rest } = vs;
+  const snap: Snapshot = { v: 1, ...rest, c, f };
   return JSON.stringify(snap);
 }
 
@@ -130,6 +163,15 @@ export function serializeVisitStateWith(vs: VisitState, keyOf: (slot: number) =>
 export function restoreVisitState(json: string): VisitState {
   const snap = JSON.parse(json) as Snapshot;
   if (snap.v !== 1) throw new Error(`unsupported rule state version ${String(snap.v)}`);
-  const { v: _v, c, ...rest } = snap;
-  return { ...rest, comps: new Map(), keyed: c, rs: null, next: Infinity };
+  const { v: _v, c, f, ...rest } = snap;
+  return {
+    ...rest,
+    comps: new SlotMap(),
+    keyed: c,
+    once: null,
+    cool: null,
+    keyedFired: f,
+    rs: null,
+    next: Infinity,
+  };
 }

@@ -1,0 +1,248 @@
+/**
+ * Rules engine micro-benchmark (spec/rules.md §12): 100 rules over 100,000 active visits, single thread, virtual
+ * clock, events pre-generated with a fixed seed (45 % PageEntered, 35 % PageExited, 20 % business events over 20
+ * names; 20 categories, 0–2 per event; one event per visit per 10 s of virtual time). Prints events/s, p99
+ * evaluation latency and bytes of state per visit (heap growth ÷ visits, and serialized), next to a baseline
+ * measured in the same run: the same events through a trivial filter-only loop (the 40 filter rules as plain
+ * predicates, no state). Ends with one JSON line, also written to bench/results/rules.json.
+ *
+ * Run: node --import tsx bench/rules.ts [--rounds N] [--visits N]
+ */
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { StoredEvent } from '@beckon/protocol';
+import { compileRules, RuleEngine } from '../packages/core/src/rules/index.js';
+import type { VisitState } from '../packages/core/src/rules/index.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+const arg = (name: string, def: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+const VISITS = arg('visits', 100_000);
+const ROUNDS = arg('rounds', 150);
+const TEMPLATES = 1 << 20;
+const T0 = 1_700_000_000_000;
+
+// ---- deterministic generator (mulberry32) ----
+let seed = 0x5eed;
+const rnd = (): number => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = seed;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)] as T;
+const CATS = Array.from({ length: 20 }, (_, i) => `Cat${i}`);
+const NAMES = Array.from({ length: 20 }, (_, i) => `Biz${i}`);
+const URLS = Array.from({ length: 50 }, (_, i) => `https://shop.example.com/section${i % 7}/item${i}`);
+
+// ---- the 100 rules ----
+function rulesText(): string {
+  const r: string[] = [];
+  let k = 0;
+  const rule = (head: string, body: string): void => void r.push(`rule "r${k++}" ${head}\nwhen ${body}\nend`);
+  // filters: a business event on pages of one category, a page view of one product; rare, as engagement rules are
+  for (let i = 0; i < 20; i++)
+    rule('once per visit', `event ${NAMES[i]} in "${CATS[(i * 7) % 20]}"\nthen engage chat "N${i}"`);
+  for (let i = 0; i < 20; i++)
+    rule(
+      'once per visit',
+      `event PageEntered in "${CATS[i]}" with (url contains "/item${i + 20}")\nthen emit "C${i}"`,
+    );
+  for (let i = 0; i < 25; i++) {
+    const d = i < 10 ? ' distinct url' : '';
+    rule(
+      'cooldown 30m',
+      `count(event PageEntered in "${CATS[i % 20]}"${d}) within 5m >= 3\nthen engage callback "K${i}"`,
+    );
+  }
+  for (let i = 0; i < 10; i++) {
+    rule(
+      'once per visit',
+      `sequence(event PageEntered in "${CATS[i]}", event ${NAMES[i + 5]}, event PageEntered in "${CATS[i + 10]}") within 10m\nthen engage chat "S${i}"`,
+    );
+  }
+  for (let i = 0; i < 10; i++) {
+    rule(
+      'once per visit',
+      `all(event PageEntered in "${CATS[i + 3]}", event PageEntered in "${CATS[(i + 7) % 20]}", event ${NAMES[i]}) within 10m\nthen engage offer "A${i}"`,
+    );
+  }
+  for (let i = 0; i < 5; i++)
+    rule(
+      'once per visit',
+      `event ${NAMES[i + 10]} followed by no event ${NAMES[i + 15]} for 5m\nthen engage chat "X${i}"`,
+    );
+  const timers = ['idle 60s', 'idle 2m', 'dwell 30s', 'dwell 2m', 'idle 5m'];
+  for (let i = 0; i < 5; i++)
+    rule(
+      'once per visit',
+      `${timers[i]}\nwhere page.categories contains "${CATS[i]}"\nthen engage chat "T${i}"`,
+    );
+  for (let i = 0; i < 2; i++) rule('', `event ${NAMES[i + 2]}\nthen set fact f${i} = true`);
+  for (let i = 0; i < 3; i++)
+    rule(
+      'once per visit',
+      `event PageEntered in "${CATS[i + 15]}"\nwhere fact.f${i % 2} == true\nthen engage chat "F${i}"`,
+    );
+  return `package default\n\n${r.join('\n\n')}\n`;
+}
+
+// ---- pre-generated events ----
+interface Template {
+  name: string;
+  type: 'SYSTEM' | 'BUSINESS';
+  category: string;
+  url: string;
+}
+const templates: Template[] = [];
+for (let i = 0; i < TEMPLATES; i++) {
+  const x = rnd();
+  const name = x < 0.45 ? 'PageEntered' : x < 0.8 ? 'PageExited' : pick(NAMES);
+  const nc = Math.floor(rnd() * 3);
+  const cats = new Set<string>();
+  for (let c = 0; c < nc; c++) cats.add(pick(CATS));
+  templates.push({
+    name,
+    type: name.startsWith('Page') ? 'SYSTEM' : 'BUSINESS',
+    category: [...cats].join(';'),
+    url: pick(URLS),
+  });
+}
+const visitIds = Array.from(
+  { length: VISITS },
+  (_, i) => `V${i.toString(16).padStart(31, '0').toUpperCase()}`,
+);
+const pageIds = Array.from({ length: 64 }, (_, i) => `P${i.toString(16).padStart(31, '0').toUpperCase()}`);
+const eventIds = Array.from(
+  { length: TEMPLATES },
+  (_, i) => `E${i.toString(16).padStart(31, '0').toUpperCase()}`,
+);
+const events: StoredEvent[] = templates.map((t, i) => ({
+  eventID: eventIds[i] as string,
+  eventType: t.type,
+  eventName: t.name,
+  pageID: pageIds[i % 64] as string,
+  visitID: '',
+  globalVisitID: '',
+  // doubles from the start: writing a double into a field that held a small integer would migrate every object
+  timestamp: T0,
+  receivedAt: T0,
+  url: t.url,
+  languageCode: null,
+  category: t.category,
+  data: {},
+  seq: null,
+}));
+
+const compiled = compileRules(rulesText());
+if (!compiled.ok || !compiled.compiled) throw new Error(JSON.stringify(compiled.errors));
+const ruleCount = compiled.compiled.rules.length;
+
+// ---- baseline: the 40 filter rules as plain predicates, no state ----
+const filterRules = Array.from({ length: 40 }, (_, i) =>
+  i < 20
+    ? { name: NAMES[i] as string, cat: null, cat2: CATS[(i * 7) % 20] as string, needle: '' }
+    : { name: 'PageEntered', cat: CATS[i - 20] as string, cat2: '', needle: `/item${i}` },
+);
+function runBaseline(): { eventsPerSec: number; events: number; hits: number } {
+  let hits = 0;
+  const perVisit = new Uint32Array(VISITS);
+  const start = process.hrtime.bigint();
+  let n = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let v = 0; v < VISITS; v++) {
+      const ev = events[(round * VISITS + v) % TEMPLATES] as StoredEvent;
+      ev.receivedAt = T0 + round * 10_000 + (v % 10_000);
+      const cats = ev.category ? ev.category.split(';') : [];
+      for (const f of filterRules) {
+        if (
+          f.cat !== null
+            ? ev.eventName === 'PageEntered' && cats.includes(f.cat) && ev.url.includes(f.needle)
+            : ev.eventName === f.name && cats.includes(f.cat2)
+        ) {
+          hits++;
+          perVisit[v] = (perVisit[v] as number) + 1;
+        }
+      }
+      n++;
+    }
+  }
+  const secs = Number(process.hrtime.bigint() - start) / 1e9;
+  return { eventsPerSec: Math.round(n / secs), events: n, hits };
+}
+
+function runEngine(): {
+  eventsPerSec: number;
+  events: number;
+  actionable: number;
+  p99LatencyUs: number;
+  bytesPerVisitHeap: number;
+  bytesPerVisitSerialized: number;
+} {
+  const engine = new RuleEngine({ packages: [compiled.compiled as NonNullable<typeof compiled.compiled>] });
+  gc();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const states: VisitState[] = visitIds.map((id) => engine.newVisit(id, id));
+  const samples: number[] = [];
+  let actionable = 0;
+  let n = 0;
+  const start = process.hrtime.bigint();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let v = 0; v < VISITS; v++) {
+      const ev = events[(round * VISITS + v) % TEMPLATES] as StoredEvent;
+      ev.receivedAt = T0 + round * 10_000 + (v % 10_000);
+      const vs = states[v] as VisitState;
+      if ((n & 255) === 0) {
+        const t0 = process.hrtime.bigint();
+        actionable += engine.onEvent(vs, ev).length;
+        samples.push(Number(process.hrtime.bigint() - t0) / 1000);
+      } else actionable += engine.onEvent(vs, ev).length;
+      n++;
+    }
+  }
+  const secs = Number(process.hrtime.bigint() - start) / 1e9;
+  gc();
+  const heapAfter = process.memoryUsage().heapUsed;
+  samples.sort((a, b) => a - b);
+  let serialized = 0;
+  const sample = Math.min(1000, VISITS);
+  for (let v = 0; v < sample; v++) serialized += engine.serialize(states[v] as VisitState).length;
+  return {
+    eventsPerSec: Math.round(n / secs),
+    events: n,
+    actionable,
+    p99LatencyUs: Math.round((samples[Math.floor(samples.length * 0.99)] ?? 0) * 100) / 100,
+    bytesPerVisitHeap: Math.round((heapAfter - heapBefore) / VISITS),
+    bytesPerVisitSerialized: Math.round(serialized / sample),
+  };
+}
+
+console.log(
+  `rules bench: ${ruleCount} rules, ${VISITS} visits, ${ROUNDS} rounds (${(VISITS * ROUNDS) / 1e6}M events)`,
+);
+const baseline = runBaseline();
+console.log(`baseline (filter-only loop): ${baseline.eventsPerSec.toLocaleString()} events/s`);
+const r = runEngine();
+console.log(`engine: ${r.eventsPerSec.toLocaleString()} events/s per core, p99 ${r.p99LatencyUs} µs`);
+console.log(
+  `state per visit: ${r.bytesPerVisitHeap} B heap, ${r.bytesPerVisitSerialized} B serialized; ${r.actionable} actionable events`,
+);
+const result = {
+  bench: 'rules',
+  rules: ruleCount,
+  visits: VISITS,
+  ...r,
+  targets: { eventsPerSec: 1_000_000, bytesPerVisit: 1024 },
+  baseline: { eventsPerSec: baseline.eventsPerSec, events: baseline.events },
+  ratio: Math.round((r.eventsPerSec / baseline.eventsPerSec) * 1000) / 1000,
+};
+console.log(`engine / baseline = ${result.ratio}`);
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+writeFileSync(new URL('./results/rules.json', import.meta.url), JSON.stringify(result) + '\n');
+console.log(JSON.stringify(result));
