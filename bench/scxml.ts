@@ -23,7 +23,7 @@ import {
 import { createVmEvaluator } from '../packages/server/src/scxml/vm-evaluator.js';
 
 const N = 10_000;
-const ROUNDS = Number(process.env['SCXML_BENCH_ROUNDS'] ?? 6);
+const ROUNDS = Number(process.env['SCXML_BENCH_ROUNDS'] ?? 20);
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
