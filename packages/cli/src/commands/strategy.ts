@@ -20,6 +20,7 @@ import {
   type PacingView,
   type ScxmlSession,
 } from '../../../server/src/scxml/core.js';
+import { STRATEGY_LIMITS, STRATEGY_SESSION_LIMITS } from '../../../server/src/scxml/strategy-limits.js';
 import { createVmEvaluator } from '../../../server/src/scxml/vm-evaluator.js';
 import type { CommandRun } from '../command.js';
 
@@ -115,10 +116,12 @@ async function runStrategy(file: string, text: string, rest: string[]): Promise<
   };
   const session = createSession({
     document,
-    evaluator: createVmEvaluator(),
+    evaluator: createVmEvaluator({ timeoutMs: STRATEGY_LIMITS.evaluationTimeoutMs }),
     clock: timers,
     timers,
     sessionId: 'cli',
+    ...STRATEGY_SESSION_LIMITS,
+    onFault: (_s, message) => console.error(`strategy stopped: ${message}`),
     ioProcessors: { beckon: outbox },
     platform,
     onMacrostep: (s) => {
