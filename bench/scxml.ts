@@ -19,7 +19,7 @@ import {
   VirtualTimers,
   type BeckonPlatform,
   type ScxmlSession,
-} from '../packages/server/src/scxml/core.js';
+} from '@beckon/core/scxml';
 import { createVmEvaluator } from '../packages/server/src/scxml/vm-evaluator.js';
 
 const N = 10_000;

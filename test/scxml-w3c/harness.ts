@@ -18,7 +18,7 @@ import {
   type ScxmlDocument,
   type ScxmlSession,
   type SourceResolver,
-} from '../../packages/core/src/scxml/index.js';
+} from '@beckon/core/scxml';
 
 const require = createRequire(import.meta.url);
 /** Folder of the W3C ECMAScript tests inside the installed package. */

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { takeSnapshot } from '../../packages/core/src/scxml/index.js';
+import { takeSnapshot } from '@beckon/core/scxml';
 import { listTests, loadTest, resumeTest, runTest, W3C_DIR } from './harness.js';
 
 const delayed = listTests().filter(

@@ -4,7 +4,7 @@
  * they are not asserted.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { createFunctionEvaluator, type Evaluator } from '../../packages/core/src/scxml/index.js';
+import { createFunctionEvaluator, type Evaluator } from '@beckon/core/scxml';
 import { createVmEvaluator } from '../../packages/server/src/scxml/vm-evaluator.js';
 import { listTests, loadTest, runTest } from './harness.js';
 

@@ -19,7 +19,7 @@ import {
   type BeckonPlatform,
   type PacingView,
   type ScxmlSession,
-} from '../../../server/src/scxml/core.js';
+} from '@beckon/core/scxml';
 import { STRATEGY_LIMITS, STRATEGY_SESSION_LIMITS } from '../../../server/src/scxml/strategy-limits.js';
 import { createVmEvaluator } from '../../../server/src/scxml/vm-evaluator.js';
 import type { CommandRun } from '../command.js';

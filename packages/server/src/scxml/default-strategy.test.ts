@@ -9,7 +9,7 @@ import {
   VirtualTimers,
   type BeckonPlatform,
   type ScxmlSession,
-} from './core.js';
+} from '@beckon/core/scxml';
 import { createVmEvaluator } from './vm-evaluator.js';
 
 const doc = loadScxml(readFileSync(new URL('./strategies/default.scxml', import.meta.url), 'utf8')).document!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSession, VirtualTimers } from './core.js';
+import { createSession, VirtualTimers } from '@beckon/core/scxml';
 import { StrategyCatalog } from './strategy-catalog.js';
 import { createVmEvaluator } from './vm-evaluator.js';
 

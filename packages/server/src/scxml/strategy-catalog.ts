@@ -4,7 +4,7 @@
  * `[{line, column, message}]`; invokes may reference other deployed strategies as `src="strategy:<name>"`.
  */
 import { readFileSync } from 'node:fs';
-import { checkStrategy, type ScxmlDocument, type SourceResolver } from './core.js';
+import { checkStrategy, type ScxmlDocument, type SourceResolver } from '@beckon/core/scxml';
 
 /** A rejected deployment's problems (errors only; warnings are returned beside a successful deploy). */
 export interface StrategyProblem {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSession, takeSnapshot, VirtualTimers } from './core.js';
+import { createSession, takeSnapshot, VirtualTimers } from '@beckon/core/scxml';
 import { dataModelBytes, STRATEGY_LIMITS, STRATEGY_SESSION_LIMITS } from './strategy-limits.js';
 import { createVmEvaluator } from './vm-evaluator.js';
 

@@ -2,7 +2,7 @@
  * The per-session limits of deployed strategies (spec/engagement.md §3), in one place so the engagement service,
  * the CLI and tests apply the same numbers. A breach ends the session; the host records `strategyError`.
  */
-import type { SessionSnapshot } from './core.js';
+import type { SessionSnapshot } from '@beckon/core/scxml';
 
 /** Limits of a strategy session. */
 export const STRATEGY_LIMITS = {

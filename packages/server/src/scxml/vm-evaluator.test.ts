@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSession, VirtualTimers, type ScxmlSession } from './core.js';
+import { createSession, VirtualTimers, type ScxmlSession } from '@beckon/core/scxml';
 import { createVmEvaluator, isUnbounded } from './vm-evaluator.js';
 
 function run(body: string, timeoutMs = 30): ScxmlSession {

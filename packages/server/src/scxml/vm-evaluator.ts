@@ -17,7 +17,7 @@ import {
   scriptScope,
   type DataScope,
   type Evaluator,
-} from './core.js';
+} from '@beckon/core/scxml';
 
 /** Options of {@link createVmEvaluator}. */
 export interface VmEvaluatorOptions {
