@@ -61,6 +61,7 @@ export class RuleEngine {
   private readonly completions: Completion[] = [];
   private readonly lists: ActiveRule[][] = [];
   private mark = 0;
+  private readonly categoryCache = new Map<string, string[]>();
   private current: ActiveRule | null = null;
   private currentVs: VisitState | null = null;
   private readonly ctx: EvalCtx;
@@ -284,7 +285,7 @@ export class RuleEngine {
     const n = ++vs.n;
     if (n === 1) vs.t0 = t;
     vs.t = t;
-    const categories = se.category ? se.category.split(';').filter((c) => c !== '') : EMPTY;
+    const categories = this.categoriesOf(se.category);
     const data = se.data ?? {};
     const pg = vs.pg;
     const title =
@@ -313,7 +314,7 @@ export class RuleEngine {
     }
     if (ev.name === 'PageEntered') {
       vs.pc++;
-      vs.pg = { id: ev.pageID, url: ev.url, title, cats: categories.slice(), at: t, ei: ev.id, en: n };
+      vs.pg = { id: ev.pageID, url: ev.url, title, cats: categories, at: t, ei: ev.id, en: n };
       // lists are replaced, not grown: push leaves spare capacity in every visit
       if (!vs.open.includes(ev.pageID))
         vs.open = vs.open.slice(vs.open.length >= 16 ? 1 : 0).concat([ev.pageID]);
@@ -326,6 +327,19 @@ export class RuleEngine {
       if (pg.title === null && title !== null) pg.title = title;
     }
     return ev;
+  }
+
+  /** The category list of a `;`-joined category string, shared between events (never mutated). */
+  private categoriesOf(category: string): string[] {
+    if (!category) return EMPTY;
+    let list = this.categoryCache.get(category);
+    if (list === undefined) {
+      list = category.split(';').filter((c) => c !== '');
+      Object.freeze(list);
+      if (this.categoryCache.size >= 4096) this.categoryCache.clear();
+      this.categoryCache.set(category, list);
+    }
+    return list;
   }
 
   /** Rules whose filters can match `ev`, in evaluation order. */

@@ -44,11 +44,25 @@ function pad(text: string): number {
 /** Lowercase hex SHA-256 of the UTF-8 encoding of `text`. */
 export function sha256Hex(text: string): string {
   const total = pad(text);
-  const view = scratchView;
-  H.set([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+  const bytes = scratch;
+  H[0] = 0x6a09e667;
+  H[1] = 0xbb67ae85;
+  H[2] = 0x3c6ef372;
+  H[3] = 0xa54ff53a;
+  H[4] = 0x510e527f;
+  H[5] = 0x9b05688c;
+  H[6] = 0x1f83d9ab;
+  H[7] = 0x5be0cd19;
   const h = H;
   for (let off = 0; off < total; off += 64) {
-    for (let i = 0; i < 16; i++) W[i] = view.getUint32(off + i * 4);
+    for (let i = 0, p = off; i < 16; i++, p += 4) {
+      W[i] =
+        (((bytes[p] as number) << 24) |
+          ((bytes[p + 1] as number) << 16) |
+          ((bytes[p + 2] as number) << 8) |
+          (bytes[p + 3] as number)) >>>
+        0;
+    }
     for (let i = 16; i < 64; i++) {
       const w15 = W[i - 15] as number;
       const w2 = W[i - 2] as number;
@@ -92,6 +106,6 @@ export function sha256Hex(text: string): string {
     h[7] = ((h[7] as number) + hh) >>> 0;
   }
   let out = '';
-  for (const x of h) out += x.toString(16).padStart(8, '0');
+  for (let i = 0; i < 8; i++) out += ((h[i] as number) + 0x100000000).toString(16).slice(1);
   return out;
 }
