@@ -435,8 +435,8 @@ export class ScxmlSession implements ExecutionHost {
 
   private halt(): void {
     this.dispatcher.shutdown();
-    this.internalQueue.length = 0;
-    this.externalQueue.length = 0;
+    if (this.internalQueue.length > 0) this.internalQueue = [];
+    if (this.externalQueue.length > 0) this.externalQueue = [];
     this.options.system.sessions.delete(this.sessionId);
   }
 }
