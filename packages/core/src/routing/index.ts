@@ -14,3 +14,5 @@ export type {
 export { CHANNELS } from './model.js';
 export { transitionAgent, initialAgentStatus, NO_ANSWER_REASON } from './agent-state.js';
 export type { AgentCommand, AgentEventDraft, AgentTransition } from './agent-state.js';
+export { isEligible, freeSeats } from './eligibility.js';
+export { route, compareWaiting, compareIdle, compareIds, isExcluded } from './route.js';
