@@ -3,7 +3,8 @@
  * embedded SQLite store in `dataDir`. Runs the migrations before returning.
  */
 import { openPostgres } from './postgres-driver.js';
-import { openSqlite } from './sqlite-driver.js';
+import { openSqlite, sqliteFile } from './sqlite-driver.js';
+import { startSqliteWriterThread } from './sqlite-writer-thread.js';
 import { SqlStore } from './sql-store.js';
 
 export interface OpenStoreOptions {
@@ -11,6 +12,8 @@ export interface OpenStoreOptions {
   databaseUrl: string;
   maxEventsPerCommit?: number;
   onCommit?: (events: number, seconds: number) => void;
+  /** SQLite: commit ingest on a writer thread, off the event loop (default true). */
+  writerThread?: boolean;
 }
 
 export async function openStore(options: OpenStoreOptions): Promise<SqlStore> {
@@ -20,11 +23,16 @@ export async function openStore(options: OpenStoreOptions): Promise<SqlStore> {
   const storeOptions: ConstructorParameters<typeof SqlStore>[1] = {};
   if (options.maxEventsPerCommit !== undefined) storeOptions.maxEventsPerCommit = options.maxEventsPerCommit;
   if (options.onCommit !== undefined) storeOptions.onCommit = options.onCommit;
+  if (driver.dialect === 'sqlite' && (options.writerThread ?? true)) {
+    const thread = startSqliteWriterThread(sqliteFile(options.dataDir));
+    storeOptions.commitPlan = thread.commitPlan;
+    storeOptions.closeCommitter = thread.close;
+  }
   const store = new SqlStore(driver, storeOptions);
   try {
     await store.migrate();
   } catch (error) {
-    await driver.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
     throw error;
   }
   return store;

@@ -8,6 +8,7 @@ import type { AssociationState, EventWrites, PageState, VisitState } from '@beck
 import { identityKey } from '@beckon/core';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { IngestWriter } from './ingest-writer.js';
+import type { CommitPlan } from './ingest-writer.js';
 import { migrate } from './migrations.js';
 import type { SqlDriver, SqlParam } from './sql-driver.js';
 import type {
@@ -151,13 +152,23 @@ export class SqlStore {
   readonly driver: SqlDriver;
   readonly writer: IngestWriter;
   readonly #contains: (column: string) => string;
+  readonly #closeCommitter: (() => Promise<void>) | undefined;
 
   constructor(
     driver: SqlDriver,
-    options: { maxEventsPerCommit?: number; onCommit?: (events: number, seconds: number) => void } = {},
+    options: {
+      maxEventsPerCommit?: number;
+      onCommit?: (events: number, seconds: number) => void;
+      /** Where ingest commits run (default: the driver's own transactions). */
+      commitPlan?: CommitPlan;
+      /** Releases what `commitPlan` holds (the SQLite writer thread). */
+      closeCommitter?: () => Promise<void>;
+    } = {},
   ) {
     this.driver = driver;
+    this.#closeCommitter = options.closeCommitter;
     const writerOptions: ConstructorParameters<typeof IngestWriter>[0] = { driver };
+    if (options.commitPlan !== undefined) writerOptions.commitPlan = options.commitPlan;
     if (options.maxEventsPerCommit !== undefined) writerOptions.maxEvents = options.maxEventsPerCommit;
     if (options.onCommit !== undefined) writerOptions.onCommit = options.onCommit;
     this.writer = new IngestWriter(writerOptions);
@@ -175,6 +186,7 @@ export class SqlStore {
 
   async close(): Promise<void> {
     await this.writer.drain();
+    await this.#closeCommitter?.();
     await this.driver.close();
   }
 

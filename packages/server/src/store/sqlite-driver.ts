@@ -33,10 +33,13 @@ function executor(db: Db): SqlExecutor & { cache: Map<string, Stmt> } {
   };
 }
 
+/** The database file of a data directory. */
+export const sqliteFile = (dataDir: string, file = 'beckon.db'): string => path.join(dataDir, file);
+
 /** Opens (creating if needed) `<dataDir>/beckon.db`. */
 export function openSqlite(options: { dataDir: string; file?: string }): SqlDriver {
   mkdirSync(options.dataDir, { recursive: true });
-  const file = path.join(options.dataDir, options.file ?? 'beckon.db');
+  const file = sqliteFile(options.dataDir, options.file);
   const writer = new Database(file);
   writer.pragma('journal_mode = WAL');
   writer.pragma('synchronous = FULL');
