@@ -50,6 +50,11 @@ export interface AgentMe {
   reasonCode: string | null;
   afterChatWork: boolean;
   interactions: AgentInteraction[];
+  /**
+   * Highest stream seq already reflected in this answer, so a fresh desktop opens the stream with `lastSeq` and
+   * gets no replay of older events (optional: without it the desktop resumes from its own stored seq, or 0).
+   */
+  lastSeq?: number;
 }
 
 /** A chat message (spec §7). */
