@@ -16,3 +16,18 @@ export { transitionAgent, initialAgentStatus, NO_ANSWER_REASON } from './agent-s
 export type { AgentCommand, AgentEventDraft, AgentTransition } from './agent-state.js';
 export { isEligible, freeSeats } from './eligibility.js';
 export { route, compareWaiting, compareIdle, compareIds, isExcluded } from './route.js';
+export { queuePositions, estimatedWaitSec, staffedSeats } from './queue-position.js';
+export type { QueuePosition } from './queue-position.js';
+export {
+  pacingFor,
+  computePacing,
+  adjustGain,
+  combinedReactiveState,
+  DEFAULT_REACTIVE_SHARE,
+  DEFAULT_ACCEPTANCE_RATE,
+  MIN_ACCEPTANCE_RATE,
+  INITIAL_GAIN,
+  MIN_GAIN,
+  MAX_GAIN,
+} from './pacing.js';
+export type { PacingAlgorithm, PacingInput, PacingOptions, PacingState } from './pacing.js';
