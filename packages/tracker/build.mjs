@@ -13,6 +13,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const chunks = {
   'GPE.min.js': 'src/index.ts',
   'GPE.dsl.min.js': 'src/dsl/index.ts',
+  'GPE.notify.min.js': 'src/notify/index.ts',
+  'GPE.chat.min.js': 'src/widgets/chat-chunk.ts',
+  'GPE.invite.min.js': 'src/widgets/invite-chunk.ts',
 };
 
 /** Monitoring core budget in gzipped bytes (DESIGN.md numbers). */

@@ -6,6 +6,7 @@
 import { GVID_COOKIE, VID_COOKIE, setCookie } from './cookies.js';
 import { log, logState } from './log.js';
 import { clear, restore } from './sender.js';
+import type { NotificationRequests } from './notify/host.js';
 import { options, state } from './state.js';
 import { dropHeld, emit, makeEvent, releaseHeld, whenIds } from './visit.js';
 
@@ -13,9 +14,9 @@ const IDENTITY = ['SignIn', 'SignOut', 'UserInfo'];
 const PAGE_EVENTS = ['VisitStarted', 'PageEntered', 'PageExited'];
 
 /** Push-channel subscriptions and visitor-initiated engagement requests, consumed by the notification agent. */
-export const notificationRequests = {
-  subscriptions: [] as Array<{ channel: string; fn: (data: unknown, message: unknown) => void }>,
-  engage: [] as unknown[],
+export const notificationRequests: NotificationRequests = {
+  subscriptions: [],
+  engage: [],
 };
 
 /** True for plain objects (not arrays, not null). */
@@ -78,7 +79,9 @@ function consent(given: unknown): boolean {
     state.consent = true;
     restore();
     releaseHeld();
+    if (notificationRequests.consent) notificationRequests.consent(true);
   } else if (given === false) {
+    if (notificationRequests.consent) notificationRequests.consent(false);
     state.consent = false;
     setCookie(VID_COOKIE, '', 0, options.cookieDomain);
     setCookie(GVID_COOKIE, '', 0, options.cookieDomain);

@@ -6,6 +6,7 @@
 import { config, notificationRequests, runCommand } from './commands.js';
 import { loadDsl } from './dsl-loader.js';
 import { log } from './log.js';
+import { loadNotify } from './notify/loader.js';
 import { enterPage, watchPages } from './page.js';
 import { restore } from './sender.js';
 import { allowed, options, state } from './state.js';
@@ -49,6 +50,7 @@ function boot(): void {
   for (const c of queue) if (!(Array.isArray(c) && c[0] === 'config')) run(c, true);
   watchPages();
   loadDsl();
+  loadNotify();
   const api: TrackerGlobal = {
     push(...commands) {
       let accepted = 0;

@@ -20,11 +20,23 @@ describe('tracker build', () => {
       expect(gunzipSync(await readFile(join(dir, r.file + '.gz'))).equals(js)).toBe(true);
       expect(brotliDecompressSync(await readFile(join(dir, r.file + '.br'))).equals(js)).toBe(true);
     }
-    expect(report.map((r) => r.file)).toEqual(['GPE.min.js', 'GPE.dsl.min.js']);
+    expect(report.map((r) => r.file)).toEqual([
+      'GPE.min.js',
+      'GPE.dsl.min.js',
+      'GPE.notify.min.js',
+      'GPE.chat.min.js',
+      'GPE.invite.min.js',
+    ]);
   });
 
   it('emits ES2017 code only (no optional chaining or nullish coalescing)', async () => {
-    for (const file of ['GPE.min.js', 'GPE.dsl.min.js']) {
+    for (const file of [
+      'GPE.min.js',
+      'GPE.dsl.min.js',
+      'GPE.notify.min.js',
+      'GPE.chat.min.js',
+      'GPE.invite.min.js',
+    ]) {
       const js = await readFile(join(dir, file), 'utf8');
       expect(js).not.toMatch(/\?\.[a-zA-Z_$(]|\?\?/);
     }
