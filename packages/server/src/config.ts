@@ -137,6 +137,11 @@ export const ConfigSchema = Type.Object(
       eventRetentionDays: Int(30, 1, 36500, 'Days visits, pages and events are kept after the visit ends'),
       identityRetentionDays: Int(90, 1, 36500, 'Days identities are kept after lastSeen'),
       groupCommitMaxEvents: Int(5000, 1, 100000, 'Most events one store transaction commits'),
+      sqliteSynchronous: Type.Union([Type.Literal('full'), Type.Literal('normal')], {
+        default: 'full',
+        description:
+          'SQLite commit durability: full = survives power loss; normal = survives a crash of Beckon only (faster)',
+      }),
     }),
     log: Section({
       level: Type.Union(

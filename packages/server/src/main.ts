@@ -29,6 +29,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       dataDir: config.dataDir,
       databaseUrl: config.databaseUrl,
       maxEventsPerCommit: config.storage.groupCommitMaxEvents,
+      sqliteSynchronous: config.storage.sqliteSynchronous,
       onCommit: (events, seconds) => {
         beckon.metrics.commitDuration.observe(seconds);
         beckon.metrics.commitEvents.observe(events);

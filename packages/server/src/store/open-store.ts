@@ -4,6 +4,7 @@
  */
 import { openPostgres } from './postgres-driver.js';
 import { openSqlite, sqliteFile } from './sqlite-driver.js';
+import type { SqliteSynchronous } from './sqlite-driver.js';
 import { startSqliteWriterThread } from './sqlite-writer-thread.js';
 import { SqlStore } from './sql-store.js';
 
@@ -12,6 +13,8 @@ export interface OpenStoreOptions {
   databaseUrl: string;
   maxEventsPerCommit?: number;
   onCommit?: (events: number, seconds: number) => void;
+  /** SQLite durability of a commit (default `full`). */
+  sqliteSynchronous?: SqliteSynchronous;
   /** SQLite: commit ingest on a writer thread, off the event loop (default true). */
   writerThread?: boolean;
 }
@@ -19,12 +22,12 @@ export interface OpenStoreOptions {
 export async function openStore(options: OpenStoreOptions): Promise<SqlStore> {
   const driver = /^postgres(ql)?:\/\//.test(options.databaseUrl)
     ? openPostgres({ url: options.databaseUrl })
-    : openSqlite({ dataDir: options.dataDir });
+    : openSqlite({ dataDir: options.dataDir, synchronous: options.sqliteSynchronous ?? 'full' });
   const storeOptions: ConstructorParameters<typeof SqlStore>[1] = {};
   if (options.maxEventsPerCommit !== undefined) storeOptions.maxEventsPerCommit = options.maxEventsPerCommit;
   if (options.onCommit !== undefined) storeOptions.onCommit = options.onCommit;
   if (driver.dialect === 'sqlite' && (options.writerThread ?? true)) {
-    const thread = startSqliteWriterThread(sqliteFile(options.dataDir));
+    const thread = startSqliteWriterThread(sqliteFile(options.dataDir), options.sqliteSynchronous ?? 'full');
     storeOptions.commitPlan = thread.commitPlan;
     storeOptions.closeCommitter = thread.close;
   }

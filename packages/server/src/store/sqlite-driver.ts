@@ -33,16 +33,27 @@ function executor(db: Db): SqlExecutor & { cache: Map<string, Stmt> } {
   };
 }
 
+/**
+ * `full` (default): a commit waits for fsync, so an acknowledged event survives power loss. `normal`: in WAL mode
+ * a commit survives a crash of Beckon (kill -9) but the last transactions may roll back on power loss or an OS
+ * crash; ingest of single-event requests is then bounded by CPU instead of fsync latency (docs/benchmarks.md).
+ */
+export type SqliteSynchronous = 'full' | 'normal';
+
 /** The database file of a data directory. */
 export const sqliteFile = (dataDir: string, file = 'beckon.db'): string => path.join(dataDir, file);
 
 /** Opens (creating if needed) `<dataDir>/beckon.db`. */
-export function openSqlite(options: { dataDir: string; file?: string }): SqlDriver {
+export function openSqlite(options: {
+  dataDir: string;
+  file?: string;
+  synchronous?: SqliteSynchronous;
+}): SqlDriver {
   mkdirSync(options.dataDir, { recursive: true });
   const file = sqliteFile(options.dataDir, options.file);
   const writer = new Database(file);
   writer.pragma('journal_mode = WAL');
-  writer.pragma('synchronous = FULL');
+  writer.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
   writer.pragma('busy_timeout = 5000');
   writer.pragma('foreign_keys = OFF');
   const reader = new Database(file);

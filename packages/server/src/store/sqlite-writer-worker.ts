@@ -10,13 +10,14 @@ import type { WritePlan } from './write-plan.js';
 
 interface Request {
   id: number;
-  plan: WritePlan;
+  /** A WritePlan as JSON. */
+  plan: string;
 }
 
-const { file } = workerData as { file: string; entry: string };
+const { file, synchronous } = workerData as { file: string; synchronous: 'full' | 'normal'; entry: string };
 const db = new Database(file);
 db.pragma('journal_mode = WAL');
-db.pragma('synchronous = FULL');
+db.pragma(`synchronous = ${synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
 db.pragma('busy_timeout = 5000');
 const statements = new Map<string, Database.Statement>();
 const prepare = (sql: string) => {
@@ -42,7 +43,7 @@ parentPort!.on('message', (request: Request | 'close') => {
   void (async () => {
     db.exec('BEGIN IMMEDIATE');
     try {
-      await applyPlan(tx, request.plan, 'sqlite');
+      await applyPlan(tx, JSON.parse(request.plan) as WritePlan, 'sqlite');
       db.exec('COMMIT');
       parentPort!.postMessage({ id: request.id, ok: true });
     } catch (error) {
