@@ -129,6 +129,70 @@ CREATE INDEX rule_states_deadline ON rule_states (next_deadline);
 ALTER TABLE applications ADD COLUMN dsl TEXT
 `,
   },
+  {
+    version: 3,
+    name: 'contact center',
+    sql: `
+CREATE TABLE cc_agents (
+  agent_id TEXT PRIMARY KEY,
+  body TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE cc_groups (
+  name TEXT PRIMARY KEY,
+  body TEXT NOT NULL
+);
+CREATE TABLE cc_queues (
+  name TEXT PRIMARY KEY,
+  body TEXT NOT NULL
+);
+CREATE TABLE agent_sessions (
+  token_hash TEXT PRIMARY KEY,
+  agent_id TEXT NOT NULL,
+  csrf TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX agent_sessions_agent ON agent_sessions (agent_id);
+CREATE TABLE engagements (
+  engagement_id TEXT PRIMARY KEY,
+  visit_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  queue TEXT NOT NULL,
+  state TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX engagements_visit ON engagements (visit_id, created_at);
+CREATE INDEX engagements_state ON engagements (state, queue);
+CREATE TABLE interactions (
+  interaction_id TEXT PRIMARY KEY,
+  engagement_id TEXT NOT NULL,
+  visit_id TEXT NOT NULL,
+  media_type TEXT NOT NULL,
+  queue TEXT NOT NULL,
+  state TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  ended_at BIGINT,
+  body TEXT NOT NULL
+);
+CREATE INDEX interactions_visit ON interactions (visit_id, created_at);
+CREATE INDEX interactions_state ON interactions (state);
+CREATE TABLE chat_messages (
+  interaction_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  message_id TEXT NOT NULL,
+  client_key TEXT,
+  ts BIGINT NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (interaction_id, seq)
+);
+CREATE UNIQUE INDEX chat_messages_client ON chat_messages (interaction_id, client_key)
+`,
+  },
 ];
 
 /** Applies pending migrations. Safe to call on every start, and from several nodes (PostgreSQL advisory lock). */
