@@ -2,6 +2,7 @@
  * The desktop layout: status bar on top; invitations, chats and callbacks on the left; the selected conversation
  * in the middle; its live visitor panel on the right. Signed-out agents see the sign-in form.
  */
+import { useState } from 'react';
 import { useDesktop } from './use-desktop.js';
 import { LoginView } from './components/login-view.js';
 import { StatusBar } from './components/status-bar.js';
@@ -15,6 +16,7 @@ import type { InteractionView } from './state/desktop-state.js';
 /** The agent desktop. */
 export function App() {
   const { state, now, signedIn, actions } = useDesktop();
+  const [drafts, setDrafts] = useState<Record<string, string>>({});
   if (!signedIn) return <LoginView onSignIn={actions.signIn} notice={state.notice} />;
 
   const all = state.order.map((id) => state.interactions[id]!);
@@ -73,7 +75,13 @@ export function App() {
         </nav>
         <main className="conversation-area">
           {selected ? (
-            <Conversation view={selected} now={now} actions={actions} />
+            <Conversation
+              view={selected}
+              now={now}
+              actions={actions}
+              draft={drafts[selected.interactionId] ?? ''}
+              onDraft={(text) => setDrafts((d) => ({ ...d, [selected.interactionId]: text }))}
+            />
           ) : (
             <Idle state={state.agentState} />
           )}
@@ -104,10 +112,14 @@ function Conversation({
   view,
   now,
   actions,
+  draft,
+  onDraft,
 }: {
   view: InteractionView;
   now: number;
   actions: ReturnType<typeof useDesktop>['actions'];
+  draft: string;
+  onDraft(text: string): void;
 }) {
   const id = view.interactionId;
   if (view.phase === 'invited')
@@ -144,6 +156,8 @@ function Conversation({
       key={id}
       view={view}
       now={now}
+      draft={draft}
+      onDraft={onDraft}
       onSend={(text) => actions.send(id, text)}
       onRetry={(cid, text) => actions.retry(id, cid, text)}
       onTyping={() => actions.typing(id)}

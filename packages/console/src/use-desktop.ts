@@ -95,10 +95,12 @@ export function useDesktop(): {
         }
         if (cancelled) return;
         const stored = Number(sessionStorage.getItem(seqKey(me.agentId)) ?? '0');
-        dispatch({ type: 'me', me: { ...me, lastSeq: Math.max(me.lastSeq ?? 0, stored) }, at: Date.now() });
+        const startSeq = Math.max(me.lastSeq ?? 0, Number.isFinite(stored) ? stored : 0);
+        dispatch({ type: 'me', me: { ...me, lastSeq: startSeq }, at: Date.now() });
         stream = openAgentStream({
           url: (lastSeq) => client.streamUrl(lastSeq),
-          lastSeq: () => stateRef.current.lastSeq,
+          // The state ref catches up only at the next render, so the first connection uses startSeq.
+          lastSeq: () => Math.max(stateRef.current.lastSeq, startSeq),
           onEvent: (event) => dispatch({ type: 'event', event, at: Date.now() }),
           onStatus: (status) => {
             dispatch({ type: 'connection', status });
@@ -178,7 +180,10 @@ export function useDesktop(): {
       },
       ready: () => act(client.ready()),
       notReady: (reasonCode) => act(client.notReady(reasonCode)),
-      accept: (id) => act(client.accept(id)),
+      accept(id) {
+        dispatch({ type: 'select', interactionId: id });
+        act(client.accept(id));
+      },
       reject: (id) => act(client.reject(id)),
       release: (id) => act(client.release(id)),
       send(id, text) {

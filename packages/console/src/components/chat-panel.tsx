@@ -3,7 +3,7 @@
  * (Enter sends, Shift+Enter adds a line) and release. Messages still being sent show as such and can be retried
  * with the same clientMessageId, so a retry never duplicates a message.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import type { KeyboardEvent } from 'react';
 import type { ChatMessage } from '@beckon/client';
 import type { InteractionView } from '../state/desktop-state.js';
@@ -12,6 +12,9 @@ import { formatClock } from '../state/format.js';
 export interface ChatPanelProps {
   view: InteractionView;
   now: number;
+  /** The unsent text, kept by the parent so switching chats does not lose it. */
+  draft: string;
+  onDraft(text: string): void;
   onSend(text: string): void;
   onRetry(clientMessageId: string, text: string): void;
   onTyping(): void;
@@ -28,8 +31,17 @@ function author(m: ChatMessage, visitorName: string | null): string {
 }
 
 /** The chat conversation of the selected interaction. */
-export function ChatPanel({ view, now, onSend, onRetry, onTyping, onRelease, onClose }: ChatPanelProps) {
-  const [draft, setDraft] = useState('');
+export function ChatPanel({
+  view,
+  now,
+  draft,
+  onDraft,
+  onSend,
+  onRetry,
+  onTyping,
+  onRelease,
+  onClose,
+}: ChatPanelProps) {
   const logRef = useRef<HTMLOListElement>(null);
   const ended = view.phase === 'ended';
   const typing = view.visitorTypingUntil !== null && view.visitorTypingUntil > now;
@@ -43,7 +55,7 @@ export function ChatPanel({ view, now, onSend, onRetry, onTyping, onRelease, onC
     const text = draft.trim();
     if (!text || ended) return;
     onSend(text.slice(0, MAX_TEXT));
-    setDraft('');
+    onDraft('');
   }
 
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
@@ -122,7 +134,7 @@ export function ChatPanel({ view, now, onSend, onRetry, onTyping, onRelease, onC
             ended ? 'This chat has ended.' : 'Type a message — Enter to send, Shift+Enter for a new line'
           }
           onChange={(e) => {
-            setDraft(e.target.value);
+            onDraft(e.target.value);
             if (e.target.value) onTyping();
           }}
           onKeyDown={onKeyDown}

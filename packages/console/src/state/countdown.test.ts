@@ -9,6 +9,7 @@ describe('countdown', () => {
     expect(countdown(15_000, 15, 14_001)).toEqual({ seconds: 1, fraction: 999 / 15_000, expired: false });
     expect(countdown(15_000, 15, 20_000)).toEqual({ seconds: 0, fraction: 0, expired: true });
     expect(countdown(null, 15, 0)).toBeNull();
+    expect(countdown(15_400, 15, 0)!.seconds).toBe(15);
   });
 });
 

@@ -20,7 +20,8 @@ export function countdown(deadline: number | null, timeoutSec: number, now: numb
   const leftMs = Math.max(0, deadline - now);
   const totalMs = Math.max(1, timeoutSec * 1000);
   return {
-    seconds: Math.ceil(leftMs / 1000),
+    // Capped at the timeout: the ticking clock may lag the arrival time by a fraction of a second.
+    seconds: Math.min(Math.ceil(leftMs / 1000), Math.ceil(totalMs / 1000)),
     fraction: Math.min(1, leftMs / totalMs),
     expired: leftMs === 0,
   };

@@ -284,6 +284,7 @@ describe('desktop reducer', () => {
     });
     expect(s.interactions.I1!.chat.pending).toEqual([]);
     expect(s.interactions.I1!.chat.messages.map((m) => m.id)).toEqual(['m1', 'm0']);
+    expect(s.interactions.I1!.visitorName).toBe('Bob');
   });
 
   it('applies live visit activity to the journey of that interaction, before and after the REST read', () => {

@@ -263,7 +263,14 @@ export function desktopReducer(s: DesktopState, a: DesktopAction): DesktopState 
     case 'dismiss':
       return remove(s, a.interactionId);
     case 'messages':
-      return update(s, a.interactionId, (v) => ({ ...v, chat: mergeMessages(v.chat, a.messages) }));
+      return update(s, a.interactionId, (v) => ({
+        ...v,
+        chat: mergeMessages(v.chat, a.messages),
+        visitorName:
+          v.visitorName ??
+          a.messages.find((m) => m.from?.type === 'visitor' && m.from.name)?.from.name ??
+          null,
+      }));
     case 'sending':
       return update(s, a.interactionId, (v) => ({
         ...v,
