@@ -36,6 +36,7 @@ export function App() {
         agentState={state.agentState}
         reasonCode={state.reasonCode}
         connection={state.connection}
+        onLogin={actions.login}
         onReady={actions.ready}
         onNotReady={actions.notReady}
         onSignOut={() => void actions.signOut()}

@@ -21,6 +21,8 @@ const TYPING_IDLE_MS = 3000;
 export interface DesktopActions {
   signIn(agentId: string, password: string): Promise<void>;
   signOut(): Promise<void>;
+  /** Back into routing after a logout (e.g. by a supervisor or after a disconnect). */
+  login(): void;
   ready(): void;
   notReady(reasonCode: string): void;
   accept(id: string): void;
@@ -102,8 +104,10 @@ export function useDesktop(): {
           // The state ref catches up only at the next render, so the first connection uses startSeq.
           lastSeq: () => Math.max(stateRef.current.lastSeq, startSeq),
           onEvent: (event) => dispatch({ type: 'event', event, at: Date.now() }),
-          onStatus: (status) => {
+          onStatus: (status, { attempt }) => {
             dispatch({ type: 'connection', status });
+            // A refused WebSocket upgrade looks like any network drop; ask REST whether the session still holds.
+            if (status === 'reconnecting' && attempt === 3) client.me().catch(fail);
             if (status === 'open') setGeneration((g) => g + 1);
             if (status === 'unauthorized')
               fail(new BeckonError('unauthorized', 'The event stream refused the session.'));
@@ -178,6 +182,7 @@ export function useDesktop(): {
         setToken(null);
         dispatch({ type: 'signedOut' });
       },
+      login: () => act(client.login()),
       ready: () => act(client.ready()),
       notReady: (reasonCode) => act(client.notReady(reasonCode)),
       accept(id) {

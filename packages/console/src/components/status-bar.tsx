@@ -8,6 +8,7 @@ export interface StatusBarProps {
   agentState: AgentState;
   reasonCode: string | null;
   connection: StreamStatus | 'idle';
+  onLogin(): void;
   onReady(): void;
   onNotReady(reasonCode: string): void;
   onSignOut(): void;
@@ -44,6 +45,11 @@ export function StatusBar(p: StatusBarProps) {
         {p.agentState === 'NotReady' && p.reasonCode ? ` · ${p.reasonCode}` : ''}
       </div>
       <div className="state-controls">
+        {p.agentState === 'LoggedOut' && (
+          <button type="button" className="primary" onClick={p.onLogin}>
+            Log in
+          </button>
+        )}
         <button
           type="button"
           className="ready"
