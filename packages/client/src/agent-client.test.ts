@@ -99,6 +99,7 @@ describe('agent client', () => {
   it('builds the stream URL with ws(s), lastSeq and token', () => {
     const client = createAgentClient({ baseUrl: 'https://beckon.test:8443', token: 'a b' });
     expect(client.streamUrl(42)).toBe('wss://beckon.test:8443/server/agent/stream?lastSeq=42&token=a+b');
+    expect(client.streamUrl(null)).toBe('wss://beckon.test:8443/server/agent/stream?token=a+b');
   });
 
   it('forgets the token on sign-out even when the server fails', async () => {

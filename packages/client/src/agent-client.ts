@@ -42,8 +42,11 @@ export interface AgentClient {
   callbackDialled(interactionId: string): Promise<void>;
   callbackOutcome(interactionId: string, code: CallbackOutcome, note?: string): Promise<void>;
   journey(interactionId: string): Promise<Journey>;
-  /** The WebSocket URL of the event stream, resuming after `lastSeq`. */
-  streamUrl(lastSeq: number): string;
+  /**
+   * The WebSocket URL of the event stream, resuming after `lastSeq`; `null` (a desktop that knows no position)
+   * asks for a fresh `EventResync` snapshot instead of a replay.
+   */
+  streamUrl(lastSeq: number | null): string;
 }
 
 const interaction = (id: string, action: string): string =>
@@ -121,7 +124,7 @@ export function createAgentClient(options: AgentClientOptions): AgentClient {
     streamUrl(lastSeq) {
       const u = new URL('/server/agent/stream', options.baseUrl);
       u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
-      u.searchParams.set('lastSeq', String(lastSeq));
+      if (lastSeq !== null) u.searchParams.set('lastSeq', String(lastSeq));
       if (token) u.searchParams.set('token', token);
       return u.toString();
     },

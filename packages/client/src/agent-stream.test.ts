@@ -30,13 +30,13 @@ function harness() {
   const pending: { fn: () => void; ms: number }[] = [];
   const events: AgentEvent[] = [];
   const statuses: StreamStatus[] = [];
-  let applied = 0;
+  let applied: number | null = null;
   const stream = openAgentStream({
-    url: (lastSeq) => `ws://t/server/agent/stream?lastSeq=${lastSeq}`,
+    url: (lastSeq) => `ws://t/server/agent/stream${lastSeq === null ? '' : `?lastSeq=${lastSeq}`}`,
     lastSeq: () => applied,
     onEvent: (e) => {
       events.push(e);
-      applied = Math.max(applied, e.seq);
+      applied = e.Event === 'EventResync' ? e.seq : Math.max(applied ?? 0, e.seq);
     },
     onStatus: (s) => statuses.push(s),
     createSocket: (url) => {
@@ -58,6 +58,7 @@ const ready = (seq: number) => ({ Event: 'EventAgentReady', AgentID: 'a', seq, t
 describe('agent stream', () => {
   it('resumes with the last applied seq after a drop and never repeats a seq', () => {
     const h = harness();
+    expect(h.sockets[0]!.url).toBe('ws://t/server/agent/stream');
     h.sockets[0]!.open();
     h.sockets[0]!.send(ready(1), ready(2));
     h.sockets[0]!.drop();
@@ -70,7 +71,7 @@ describe('agent stream', () => {
     expect(h.statuses).toEqual(['connecting', 'open', 'reconnecting', 'reconnecting', 'open']);
   });
 
-  it('always passes EventResync through', () => {
+  it('always passes EventResync through and restarts numbering from its seq', () => {
     const h = harness();
     h.sockets[0]!.send(ready(5));
     h.sockets[0]!.send({
@@ -80,7 +81,12 @@ describe('agent stream', () => {
       time: 1,
       Snapshot: { state: 'Ready', reasonCode: null, interactions: [] },
     });
-    expect(h.events.map((e) => e.Event)).toEqual(['EventAgentReady', 'EventResync']);
+    h.sockets[0]!.send(ready(4));
+    expect(h.events.map((e) => `${e.Event}:${e.seq}`)).toEqual([
+      'EventAgentReady:5',
+      'EventResync:3',
+      'EventAgentReady:4',
+    ]);
   });
 
   it('ignores frames that are not events', () => {

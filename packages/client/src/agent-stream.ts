@@ -26,10 +26,10 @@ export interface BackoffOptions {
 }
 
 export interface AgentStreamOptions {
-  /** The URL for a connection resuming after `lastSeq` (see `AgentClient.streamUrl`). */
-  url: (lastSeq: number) => string;
-  /** Highest seq the consumer has applied; 0 before the first event. */
-  lastSeq: () => number;
+  /** The URL for a connection resuming after `lastSeq`, or asking for a snapshot (see `AgentClient.streamUrl`). */
+  url: (lastSeq: number | null) => string;
+  /** Highest seq the consumer has applied, or `null` when it has no position yet (the server then resyncs). */
+  lastSeq: () => number | null;
   onEvent: (event: AgentEvent) => void;
   onStatus?: (status: StreamStatus, detail: { attempt: number; retryInMs: number | null }) => void;
   /** Default: `new WebSocket(url)`. */
@@ -98,8 +98,8 @@ export function openAgentStream(options: AgentStreamOptions): AgentStream {
 
   function connect(): void {
     retry = null;
-    const from = Math.max(options.lastSeq(), 0);
-    delivered = from;
+    const from = options.lastSeq();
+    delivered = from ?? 0;
     status(attempt === 0 ? 'connecting' : 'reconnecting');
     const ws = create(options.url(from));
     socket = ws;
@@ -111,10 +111,11 @@ export function openAgentStream(options: AgentStreamOptions): AgentStream {
     ws.onmessage = (ev) => {
       if (socket !== ws) return;
       for (const event of parseFrame(ev.data)) {
-        // A resync resets the numbering the consumer knows; anything else already delivered is a repeat.
-        if (event.Event !== 'EventResync' && typeof event.seq === 'number' && event.seq <= delivered)
-          continue;
-        if (typeof event.seq === 'number') delivered = Math.max(delivered, event.seq);
+        // A resync restarts the numbering (its seq may even be lower, after a server restart); anything else
+        // already delivered is a repeat.
+        if (event.Event === 'EventResync') delivered = typeof event.seq === 'number' ? event.seq : delivered;
+        else if (typeof event.seq === 'number' && event.seq <= delivered) continue;
+        else if (typeof event.seq === 'number') delivered = event.seq;
         options.onEvent(event);
       }
     };

@@ -40,6 +40,8 @@ export interface AgentInteraction {
   startedAt: number;
   phoneNumber?: string | null;
   preferredTime?: string | null;
+  /** Registration fields the visitor submitted (spec §7). */
+  registration?: Record<string, unknown> | null;
 }
 
 /** Answer of `GET /server/agent/me`. */

@@ -251,8 +251,14 @@ server.on('upgrade', (req, sock, head) => {
   log.push(`WS ${url.search}`);
   if (url.searchParams.get('token') !== 'TOKEN') return sock.destroy();
   wss.handleUpgrade(req, sock, head, (ws) => {
-    const last = Number(url.searchParams.get('lastSeq'));
-    for (const e of events) if (e.seq > last) ws.send(JSON.stringify(e));
+    const raw = url.searchParams.get('lastSeq');
+    if (raw === null || Number(raw) > seq) {
+      // As the real hub: no position (or a future one) gets a snapshot whose seq is the head.
+      const snapshot = { state: me.state, reasonCode: me.reasonCode, interactions: me.interactions };
+      ws.send(
+        JSON.stringify({ Event: 'EventResync', AgentID: 'jdoe', seq, time: Date.now(), Snapshot: snapshot }),
+      );
+    } else for (const e of events) if (e.seq > Number(raw)) ws.send(JSON.stringify(e));
     sockets.add(ws);
     ws.on('close', () => sockets.delete(ws));
   });

@@ -96,14 +96,19 @@ export function useDesktop(): {
           me = await client.me();
         }
         if (cancelled) return;
-        const stored = Number(sessionStorage.getItem(seqKey(me.agentId)) ?? '0');
-        const startSeq = Math.max(me.lastSeq ?? 0, Number.isFinite(stored) ? stored : 0);
-        dispatch({ type: 'me', me: { ...me, lastSeq: startSeq }, at: Date.now() });
+        // Resume where this tab left off (a reload), else ask the server for a fresh snapshot (EventResync).
+        const stored = sessionStorage.getItem(seqKey(me.agentId));
+        const startSeq = me.lastSeq ?? (stored !== null && /^\d+$/.test(stored) ? Number(stored) : null);
+        dispatch({ type: 'me', me: startSeq === null ? me : { ...me, lastSeq: startSeq }, at: Date.now() });
+        // Tracked here as well as in the reducer: the reducer's value reaches stateRef only at the next render.
+        let applied: number | null = startSeq;
         stream = openAgentStream({
           url: (lastSeq) => client.streamUrl(lastSeq),
-          // The state ref catches up only at the next render, so the first connection uses startSeq.
-          lastSeq: () => Math.max(stateRef.current.lastSeq, startSeq),
-          onEvent: (event) => dispatch({ type: 'event', event, at: Date.now() }),
+          lastSeq: () => applied,
+          onEvent: (event) => {
+            applied = event.Event === 'EventResync' ? event.seq : Math.max(applied ?? 0, event.seq);
+            dispatch({ type: 'event', event, at: Date.now() });
+          },
           onStatus: (status, { attempt }) => {
             dispatch({ type: 'connection', status });
             // A refused WebSocket upgrade looks like any network drop; ask REST whether the session still holds.

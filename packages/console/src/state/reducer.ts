@@ -73,6 +73,8 @@ function fromServer(i: AgentInteraction, old: InteractionView | undefined): Inte
     startedAt: i.startedAt || base.startedAt,
     phoneNumber: i.phoneNumber ?? base.phoneNumber,
     preferredTime: i.preferredTime ?? base.preferredTime,
+    registration: i.registration ?? base.registration,
+    callbackState: i.state === 'dialled' && base.callbackState === 'toDial' ? 'dialled' : base.callbackState,
   };
 }
 
