@@ -48,8 +48,9 @@ export function actionableEventId(
   visitID: string,
   timestamp: number,
   ids: readonly string[],
+  sha256: (text: string) => string = sha256Hex,
 ): string {
-  return sha256Hex(`${ruleId}\n${visitID}\n${timestamp}\n${ids.join(',')}`)
+  return sha256(`${ruleId}\n${visitID}\n${timestamp}\n${ids.join(',')}`)
     .slice(0, 32)
     .toUpperCase();
 }

@@ -79,6 +79,8 @@ export interface CompiledRule {
   /** Stable key of the rule id, for refraction records in snapshots. */
   ruleKey: string;
   readsVisitCategories: boolean;
+  /** Some state of the rule may keep a reference to an event (aliases, `last` after a timer). */
+  retainsEvents: boolean;
 }
 
 export interface CompiledPackage {
@@ -246,6 +248,7 @@ function buildPackage(pkg: RulePackage, warnings: RuleDiagnostic[]): CompiledPac
       hasTimer,
       ruleKey: sha256Hex(id).slice(0, 10),
       readsVisitCategories: canonicalJson(r).includes('"path":["visit","categories"'),
+      retainsEvents: aliased || usesLast([r.where, r.then]) || filters.some((f) => f.alias !== null),
     };
   });
   return { name: pkg.package, ast: pkg, rules, warnings };

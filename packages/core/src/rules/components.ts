@@ -108,12 +108,8 @@ export function feedWindow(
   const from = rt - comp.withinMs;
   const list = st as unknown[] | undefined;
   if (comp.distinct === null) {
-    return tail(
-      rebuild(list, 1, (j) => (list?.[j] as number) < from, [rt]),
-      1,
-      MAX_PARTIAL,
-      k,
-    );
+    if (list !== undefined && list.length >= MAX_PARTIAL && (list[0] as number) >= from) k.dropped++;
+    return slide(list, 1, from, MAX_PARTIAL, [rt]);
   }
   const v = comp.distinct(ev);
   if (v === null) return st;
@@ -177,12 +173,7 @@ export function stepBranch(
       let next: unknown[];
       let counted: string[];
       if (comp.distinct === null) {
-        next = tail(
-          rebuild(list, 3, (j) => (list?.[j] as number) < from, [t, ev.n, ev.id]),
-          3,
-          comp.min,
-          null,
-        );
+        next = slide(list, 3, from, comp.min, [t, ev.n, ev.id]);
         counted = [];
         for (let j = 2; j < next.length; j += 3) counted.push(next[j] as string);
       } else {
@@ -219,6 +210,50 @@ export function stepBranch(
   }
 }
 
+/** A partial match one event further. */
+function advancePm(pm: PartialMatch, steps: StepsComponent['steps'], ev: RuleEvent): PartialMatch {
+  const s = pm[0] as number;
+  const step = steps[s] as StepsComponent['steps'][number];
+  let count = (pm[1] as number) + 1;
+  let next = s;
+  if (count >= step.times) {
+    next++;
+    count = 0;
+  }
+  const skip = pm.length - PM_IDS >= MAX_IDS ? 1 : 0;
+  const out = new Array<unknown>(pm.length + 1 - skip);
+  out[0] = next;
+  out[1] = count;
+  out[2] = pm[2];
+  out[3] = pm[3];
+  out[4] = bind(pm[4] as Record<string, RuleEvent> | null, step.filter.alias, ev);
+  for (let j = PM_IDS + skip, o = PM_IDS; j < pm.length; j++, o++) out[o] = pm[j];
+  out[out.length - 1] = ev.id;
+  return out;
+}
+
+/**
+ * Keeps the records of a time-ordered flat list that are inside the window (a suffix), at most `max - 1` of
+ * them, then appends `extra`: one exact-size array and no closures (the hot path of counts and windows).
+ */
+function slide(
+  list: readonly unknown[] | undefined,
+  stride: number,
+  from: number,
+  max: number,
+  extra: readonly unknown[],
+): unknown[] {
+  const src = list ?? EMPTY;
+  let start = 0;
+  while (start < src.length && (src[start] as number) < from) start += stride;
+  start = Math.max(start, src.length - (max - 1) * stride);
+  const out = new Array<unknown>(src.length - start + extra.length);
+  let o = 0;
+  for (let j = start; j < src.length; j++) out[o++] = src[j];
+  for (let j = 0; j < extra.length; j++) out[o++] = extra[j];
+  return out;
+}
+
 /**
  * Sequence matching (§8.3). Partial matches are immutable arrays, oldest first. When the steps have no aliases, a
  * newer partial match at the same progress dominates an older one (it completes whenever the older would and
@@ -238,19 +273,6 @@ function stepSequence(
   let pms: PartialMatch[] = st ?? (EMPTY as PartialMatch[]);
   if (pms.length > 0 && (pms[0]?.[2] as number) < from) pms = keepIf(pms, (pm) => (pm[2] as number) >= from);
   if (comp.unless !== null && pms.length > 0 && comp.unless.test(ev, c)) pms = EMPTY as PartialMatch[];
-  const advance = (pm: PartialMatch): PartialMatch => {
-    const s = pm[0] as number;
-    const step = steps[s] as (typeof steps)[number];
-    let count = (pm[1] as number) + 1;
-    let next = s;
-    if (count >= step.times) {
-      next++;
-      count = 0;
-    }
-    const ids = pm.length - PM_IDS >= MAX_IDS ? pm.slice(PM_IDS + 1) : pm.slice(PM_IDS);
-    const b = bind(pm[4] as Record<string, RuleEvent> | null, step.filter.alias, ev);
-    return [next, count, pm[2], pm[3], b].concat(ids, [ev.id]);
-  };
   let changed = pms !== st;
   let result: PartialMatch[] | null = null;
   for (let j = 0; j < pms.length; j++) {
@@ -260,12 +282,12 @@ function stepSequence(
     c.binds = null;
     if (!ok) continue;
     result ??= pms.slice();
-    result[j] = advance(pm);
+    result[j] = advancePm(pm, steps, ev);
     changed = true;
   }
   let list = result ?? pms;
   if ((steps[0] as (typeof steps)[number]).filter.test(ev, c)) {
-    list = list.concat([advance([0, 0, rt, ev.n, null])]);
+    list = list.concat([advancePm([0, 0, rt, ev.n, null], steps, ev)]);
     changed = true;
   }
   if (!changed) return st;

@@ -54,6 +54,8 @@ export class RuleSet {
   readonly ruleIds = new Set<string>();
   readonly packageNames: Set<string>;
   readonly keepsLastEvent: boolean;
+  /** Some rule may keep a reference to an event in visit state; otherwise the engine reuses one event object. */
+  readonly retainsEvents: boolean;
   readonly domainSeparation: boolean;
   private readonly indexes = new Map<string, RuleIndex>();
   private readonly hostIndexes = new Map<string, RuleIndex>();
@@ -86,6 +88,7 @@ export class RuleSet {
       return ar;
     });
     this.tracksVisitCategories = enabled.some((r) => r.readsVisitCategories);
+    this.retainsEvents = enabled.some((r) => r.retainsEvents);
     this.keepsLastEvent = enabled.some((r) => r.keepsEvents && r.comps.some((c) => c.kind === 'idle'));
   }
 

@@ -17,6 +17,7 @@ import type {
   VisitState,
 } from '@beckon/core/rules';
 import { compileRules, printRules, RuleEngine } from '@beckon/core/rules';
+import { createHash } from 'node:crypto';
 import type { RulePackageStore, RuleStateStore } from './rule-state-store.js';
 import { MemoryRulePackageStore } from './rule-state-store.js';
 import type { HostClock } from './timer-wheel.js';
@@ -84,6 +85,7 @@ export class RuleHost {
     this.engine = new RuleEngine({
       domainSeparation: opts.domainSeparation ?? false,
       defaultQueues: opts.defaultQueues,
+      sha256: (text) => createHash('sha256').update(text, 'utf8').digest('hex'),
     });
     this.wheel = new TimerWheel(this.clock, (ids, now) => {
       for (const id of ids) void this.fire(id, now);
