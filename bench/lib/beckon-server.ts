@@ -19,6 +19,8 @@ await serveControl({
       dataDir,
       ingest: { rateLimitPerIpPerMin: 10_000_000 },
       log: { level: process.env.BENCH_LOG_LEVEL ?? 'info' },
+      // BENCH_SQLITE_SYNC=normal measures the crash-safe (not power-loss-safe) mode; the default is the product's.
+      storage: { sqliteSynchronous: process.env.BENCH_SQLITE_SYNC === 'normal' ? 'normal' : 'full' },
     });
     server = await startServer({ config, handleSignals: false });
     return server.port;

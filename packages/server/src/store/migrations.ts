@@ -193,6 +193,13 @@ CREATE TABLE chat_messages (
 CREATE UNIQUE INDEX chat_messages_client ON chat_messages (interaction_id, client_key)
 `,
   },
+  {
+    version: 4,
+    name: 'drop events_page index',
+    sql: `
+DROP INDEX events_page
+`,
+  },
 ];
 
 /** Applies pending migrations. Safe to call on every start, and from several nodes (PostgreSQL advisory lock). */
