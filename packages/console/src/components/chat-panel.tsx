@@ -72,7 +72,9 @@ export function ChatPanel({
           <h2>{view.visitorName ?? 'Visitor'}</h2>
           <p className="sub">
             Chat · {view.queue}
-            {view.engagementName ? ` · ${view.engagementName}` : ''}
+            {view.engagementName && view.engagementName !== view.webengagement
+              ? ` · ${view.engagementName}`
+              : ''}
             {view.webengagement ? ` · ${view.webengagement}` : ''}
             {!view.visitorPresent && !ended ? ' · visitor left' : ''}
           </p>

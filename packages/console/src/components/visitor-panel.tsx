@@ -63,7 +63,8 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 function pageDuration(p: PageView, now: number): string {
   if (p.durationMs !== null) return formatDuration(p.durationMs);
   if (p.exitedAt !== null) return formatDuration(p.exitedAt - p.enteredAt);
-  return `${formatDuration(now - p.enteredAt)} (now)`;
+  // The server's arrival time, when known, avoids the visitor's clock skew; never show a negative time.
+  return `${formatDuration(Math.max(0, now - (p.receivedAt ?? p.enteredAt)))} (now)`;
 }
 
 function identityName(i: IdentityResource): string {
@@ -136,7 +137,7 @@ export function VisitorPanel({ view, journey, now }: VisitorPanelProps) {
             <p className="url">
               <SafeLink url={page.url} />
             </p>
-            <Chips names={page.categories} />
+            {page.categories.length > 0 && <Chips names={page.categories} />}
             <p className="muted">On this page for {pageDuration(page, now)}</p>
           </div>
         ) : (

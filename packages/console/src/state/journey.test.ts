@@ -129,7 +129,12 @@ describe('journey', () => {
       ['P2', 4000],
       ['P3', null],
     ]);
-    expect(currentPage(j)).toMatchObject({ pageId: 'P3', title: 'Checkout', categories: ['Checkout'] });
+    expect(currentPage(j)).toMatchObject({
+      pageId: 'P3',
+      title: 'Checkout',
+      categories: ['Checkout'],
+      receivedAt: 7001,
+    });
     expect(j.events.map((e) => e.name)).toEqual(['AddToCart', 'Search']);
   });
 

@@ -14,7 +14,10 @@ export interface PageView {
   url: string;
   title: string;
   categories: string[];
+  /** The visitor's clock: order and history times. */
   enteredAt: number;
+  /** Server clock (`receivedAt` of PageEntered) when known: time on page without the visitor's clock skew. */
+  receivedAt: number | null;
   exitedAt: number | null;
   durationMs: number | null;
 }
@@ -111,6 +114,7 @@ function toPage(item: Obj): PageView | null {
     title: str(item.title) ?? str(data.title) ?? '',
     categories: splitCategories(str(item.category)),
     enteredAt: num(item.startDate) ?? num(item.timestamp) ?? 0,
+    receivedAt: num(item.receivedAt),
     exitedAt: endDate !== null && endDate > 0 ? endDate : null,
     durationMs: num(item.durationMs),
   };
@@ -123,6 +127,7 @@ function mergePage(old: PageView, nu: PageView): PageView {
     title: nu.title || old.title,
     categories: nu.categories.length > 0 ? nu.categories : old.categories,
     enteredAt: old.enteredAt || nu.enteredAt,
+    receivedAt: old.receivedAt ?? nu.receivedAt,
     exitedAt: nu.exitedAt ?? old.exitedAt,
     durationMs: nu.durationMs ?? old.durationMs,
   };
@@ -147,6 +152,7 @@ function exitPage(j: JourneyView, item: Obj): JourneyView {
     title: '',
     categories: [],
     enteredAt: exitedAt !== null && durationMs !== null ? exitedAt - durationMs : (exitedAt ?? 0),
+    receivedAt: null,
     exitedAt: null,
     durationMs: null,
   };
