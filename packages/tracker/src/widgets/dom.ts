@@ -22,10 +22,28 @@ export interface Mounted {
   root: ShadowRoot;
 }
 
-/** Adds a fixed-position host at the bottom right with an open shadow root holding `css`. */
+/** Host element styles: inline and `!important`, the only declarations a site's `!important` rules cannot beat. */
+const HOST_STYLE = [
+  'all:initial',
+  'position:fixed',
+  'z-index:2147483000',
+  'right:16px',
+  'bottom:16px',
+  'display:block',
+  'visibility:visible',
+  'opacity:1',
+]
+  .map((d) => d + '!important')
+  .join(';');
+
+/**
+ * Adds a fixed-position host at the bottom right with an open shadow root holding `css`. The host is a custom
+ * element (`beckon-widget`), so a site's `div` or class rules do not even select it.
+ */
 export function mount(name: string, css: string): Mounted {
-  const host = el('div', { 'data-beckon-widget': name });
-  host.style.cssText = 'all:initial;position:fixed;z-index:2147483000;right:16px;bottom:16px;display:block';
+  const host = document.createElement('beckon-widget');
+  host.setAttribute('data-beckon-widget', name);
+  host.style.cssText = HOST_STYLE;
   const root = host.attachShadow({ mode: 'open' });
   root.appendChild(el('style', {}, css));
   (document.body || document.documentElement).appendChild(host);

@@ -1,11 +1,12 @@
 /**
  * The widgets' stylesheet, applied inside their shadow roots only. `:host` resets inherited properties so a
- * site's fonts, colours or `* {}` rules do not change the widget; the palette is neutral so it fits most sites.
+ * site's fonts, colours or `* {}` rules do not change the widget (the panel sets its own font and colour, since
+ * a site's `!important` rules on the host still win over `:host`); the palette is neutral so it fits most sites.
  */
 export const WIDGET_CSS = `
-:host{all:initial;font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328}
+:host{all:initial}
 *{box-sizing:border-box;font:inherit;color:inherit}
-.panel{width:320px;max-width:calc(100vw - 32px);background:#fff;border:1px solid #d0d7de;border-radius:10px;
+.panel{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;text-align:left;width:320px;max-width:calc(100vw - 32px);background:#fff;border:1px solid #d0d7de;border-radius:10px;
 box-shadow:0 8px 24px rgba(0,0,0,.18);display:flex;flex-direction:column;overflow:hidden}
 .head{display:flex;align-items:center;justify-content:space-between;padding:10px 12px;background:#24292f;color:#fff}
 .head h2{margin:0;font-size:15px;font-weight:600;color:#fff}
