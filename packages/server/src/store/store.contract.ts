@@ -74,7 +74,8 @@ export function describeStoreContract(name: string, openFresh: () => Promise<Sql
           for (const table of [...tables, 'schema_migrations'])
             await store.driver.exec(`DROP TABLE ${table}`);
           const applied = await Promise.all([1, 2, 3, 4, 5, 6].map(() => migrate(store.driver)));
-          expect(applied.sort()).toEqual([0, 0, 0, 0, 0, migrations.length]);
+          // Each migration is applied exactly once, by whichever node takes the lock first.
+          expect(applied.reduce((a, b) => a + b, 0)).toBe(migrations.length);
         }
         const { writes } = listingFixture();
         await store.commit(writes);
