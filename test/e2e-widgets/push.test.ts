@@ -1,10 +1,13 @@
 /**
  * The notification agent in Chromium against the real push channel: a page carrying only the GWE snippet gets an
  * HTML fragment appended through the GWE notify REST API (scripts run in order), `subscribe` callbacks receive
- * their channels, and a browser whose WebSocket is blocked falls back to Server-Sent Events.
+ * their channels, a browser whose WebSocket is blocked falls back to Server-Sent Events, and no connection is
+ * opened before consent or with `notifications: false`.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { until } from '../e2e-tracker/harness.js';
+import { sleep, until } from '../e2e-tracker/harness.js';
 import { startWidgetHarness, type WidgetHarness } from './harness.js';
 
 let h: WidgetHarness;
@@ -100,6 +103,80 @@ _gt.push(['subscribe', 'gpe.*', function (data, m) { window.got.push(m.seq); }])
     await until(() => h.hub.isConnected(visitID), 10_000, 'stream resumed');
     await tab.waitForFunction(() => (window as unknown as { got: number[] }).got.length === 3);
     expect(await tab.evaluate(() => (window as unknown as { got: number[] }).got)).toEqual([1, 2, 3]);
+    await tab.context().close();
+  });
+
+  it('loads a cross-origin fragment without CORS by JSONP', async () => {
+    // another origin that answers JSONP like /server/api/resources/v1 and sends no CORS header
+    const other: Server = createServer((req, res) => {
+      const callback = new URL(req.url ?? '/', 'http://x').searchParams.get('callback');
+      const html = '<p id="jsonp">from afar</p><script>window.jsonpRan = true;</script>';
+      if (!callback) {
+        res.writeHead(200, { 'Content-Type': 'text/html' });
+        return res.end(html);
+      }
+      res.writeHead(200, { 'Content-Type': 'application/javascript' });
+      res.end(`${callback}(${JSON.stringify(html)});`);
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const port = (other.address() as AddressInfo).port;
+    h.pages.set('/jsonp.html', h.snippet({}));
+    const tab = await (await h.browser.newContext()).newPage();
+    const { visitID } = await h.open(tab, '/site/jsonp.html');
+    h.hub.push(visitID, {
+      channel: 'gpe.appendContent',
+      data: { url: `http://localhost:${port}/invite.html`, method: 'GET', container: 'body' },
+    });
+    await tab.waitForSelector('#jsonp');
+    await tab.waitForFunction(() => (window as unknown as { jsonpRan?: boolean }).jsonpRan === true);
+    await tab.context().close();
+    other.close();
+  });
+
+  it('opens no push connection before consent, and closes it when consent is withdrawn', async () => {
+    h.pages.set(
+      '/consent.html',
+      h.snippet({
+        config: { requireConsent: true },
+        before: "_gt.push(['getIDs', function (i) { window.ids = i; }]);",
+      }),
+    );
+    const tab = await (await h.browser.newContext()).newPage();
+    const before = h.hub.connectionCount;
+    await tab.goto(`${h.base}/site/consent.html`);
+    await sleep(1500);
+    expect(h.hub.connectionCount).toBe(before);
+    await tab.evaluate(() =>
+      (window as unknown as { _gt: { push(c: unknown): number } })._gt.push(['consent', true]),
+    );
+    const ids = await tab.waitForFunction(() => (window as unknown as { ids?: { visitID: string } }).ids);
+    const visitID = ((await ids.jsonValue()) as { visitID: string }).visitID;
+    await until(() => h.hub.isConnected(visitID), 10_000, 'connected after consent');
+    await tab.evaluate(() =>
+      (window as unknown as { _gt: { push(c: unknown): number } })._gt.push(['consent', false]),
+    );
+    await until(() => !h.hub.isConnected(visitID), 5000, 'closed after withdrawal');
+    await tab.context().close();
+  });
+
+  it('opens no push connection with notifications: false', async () => {
+    h.pages.set(
+      '/monitoring-only.html',
+      h.snippet({
+        config: { notifications: false },
+        before: "_gt.push(['getIDs', function (i) { window.ids = i; }]);",
+      }),
+    );
+    const tab = await (await h.browser.newContext()).newPage();
+    const requested: string[] = [];
+    tab.on('request', (r) => requested.push(r.url()));
+    tab.on('websocket', (ws) => requested.push(ws.url()));
+    await tab.goto(`${h.base}/site/monitoring-only.html`);
+    const ids = await tab.waitForFunction(() => (window as unknown as { ids?: { visitID: string } }).ids);
+    const visitID = ((await ids.jsonValue()) as { visitID: string }).visitID;
+    await sleep(1500);
+    expect(h.hub.isConnected(visitID)).toBe(false);
+    expect(requested.filter((u) => /notify|notifications/.test(u))).toEqual([]);
     await tab.context().close();
   });
 });
