@@ -173,7 +173,15 @@ export function stepBranch(
       let next: unknown[];
       let counted: string[];
       if (comp.distinct === null) {
-        next = slide(list, 3, from, comp.min, [t, ev.n, ev.id]);
+        const full = comp.min * 3;
+        if (list !== undefined && list.length === full && (full === 3 || (list[3] as number) >= from)) {
+          // steady state: shift in place, no allocation (the list never grows past `min` entries)
+          for (let j = 0; j < full - 3; j++) list[j] = list[j + 3];
+          list[full - 3] = t;
+          list[full - 2] = ev.n;
+          list[full - 1] = ev.id;
+          next = list;
+        } else next = slide(list, 3, from, comp.min, [t, ev.n, ev.id]);
         counted = [];
         for (let j = 2; j < next.length; j += 3) counted.push(next[j] as string);
       } else {

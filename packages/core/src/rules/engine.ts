@@ -334,7 +334,18 @@ export class RuleEngine {
     }
     if (ev.name === 'PageEntered') {
       vs.pc++;
-      vs.pg = { id: ev.pageID, url: ev.url, title, cats: categories, at: t, ei: ev.id, en: n };
+      if (pg === null)
+        vs.pg = { id: ev.pageID, url: ev.url, title, cats: categories, at: t, ei: ev.id, en: n };
+      else {
+        // the current page is rewritten in place: nothing else holds it
+        pg.id = ev.pageID;
+        pg.url = ev.url;
+        pg.title = title;
+        pg.cats = categories;
+        pg.at = t;
+        pg.ei = ev.id;
+        pg.en = n;
+      }
       // lists are replaced, not grown: push leaves spare capacity in every visit
       if (!vs.open.includes(ev.pageID))
         vs.open = vs.open.slice(vs.open.length >= 16 ? 1 : 0).concat([ev.pageID]);
