@@ -15,7 +15,7 @@ const restrict = (forbidden, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'packages/tracker/build/**', 'packages/server/resources/**', '.ci-work/**', 'examples/**/*.js', 'bench/results/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'packages/tracker/build/**', 'packages/server/resources/**', 'packages/console/dist/**', 'packages/console/scripts/**', '.ci-work/**', 'examples/**/*.js', 'bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -49,6 +49,13 @@ export default tseslint.config(
         { name: 'setInterval', message: 'core takes timers as a parameter' },
       ],
     },
+  },
+  {
+    files: ['packages/console/src/**/*.{ts,tsx}'],
+    rules: restrict(
+      ['@beckon/server', '@beckon/core', '@beckon/core/*', '@beckon/cli', '@beckon/tracker', ...nodeBuiltins],
+      'console → client → protocol only (DESIGN.md layout)',
+    ),
   },
   {
     files: ['packages/client/src/**/*.ts'],

@@ -107,8 +107,8 @@ describe('crash safety', () => {
     for (const v of visits) {
       let cursor: string | null = null;
       do {
-        const url = `${second.url}/server/data/visits/${v.visitID}/events?limit=1000${cursor ? `&cursor=${cursor}` : ''}`;
-        const res = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
+        const url: string = `${second.url}/server/data/visits/${v.visitID}/events?limit=1000${cursor ? `&cursor=${cursor}` : ''}`;
+        const res: Response = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
         if (res.status === 404) break;
         expect(res.status).toBe(200);
         for (const e of (await res.json()) as { eventID: string }[]) stored.add(e.eventID);

@@ -9,6 +9,7 @@ import swagger from '@fastify/swagger';
 import { BeckonError } from '@beckon/protocol';
 import type { Config } from './config.js';
 import { installCors, isPublicPath } from './http/cors.js';
+import { consoleRoutes } from './http/console-static.js';
 import { installErrorHandling } from './http/errors.js';
 import { requestPath, routedPath } from './http/request-path.js';
 import { sharedSchemas } from './http/schemas.js';
@@ -45,6 +46,8 @@ export type DeployHook = (app: { name: string; files: Map<string, Buffer> }) => 
 export interface BuildAppOptions {
   /** Directory of the built tracker (default packages/tracker/dist). */
   trackerDir?: string;
+  /** Directory of the built agent desktop (default packages/console/dist); not served when absent. */
+  consoleDir?: string;
   /** Deployed applications (default: in the store). */
   applications?: ApplicationStore;
   config: Readonly<Config>;
@@ -217,6 +220,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BeckonApp> {
       for (const hook of deployHooks) await hook(deployed);
     },
   });
+  await consoleRoutes(app, options.consoleDir ? { dir: options.consoleDir } : {});
   await app.register(opsRoutes, { store, metrics, isShuttingDown: () => shuttingDown });
 
   return {
