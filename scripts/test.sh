@@ -15,6 +15,10 @@ if [ -z "${BECKON_TEST_PG_URL:-}" ] && [ -f scripts/test-servers.sh ]; then
   fi
 fi
 
+# The browser suites serve the built tracker and agent desktop.
+npm run --silent build -w @beckon/tracker
+npm run --silent build -w @beckon/console >/dev/null
+
 status=0
 npm run --silent lint || status=1
 npm run --silent typecheck || status=1
