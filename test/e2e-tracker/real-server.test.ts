@@ -1,6 +1,6 @@
 /**
  * The tracker and the demo site against a real Beckon app (SQLite store, ingest, History API) with the resource
- * plugin registered the way the integrator will: the demo application is deployed through the admin endpoint,
+ * plugin as the app registers it: the demo application is deployed through the admin endpoint,
  * a visitor journey runs in Chromium, and the History API must show the exact events, categories and identity.
  */
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
@@ -10,10 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IdentityResource, PageResource, StoredEvent } from '@beckon/protocol';
 import { build } from '../../packages/tracker/build.mjs';
-import { validateDsl } from '../../packages/core/src/dsl/validate-dsl.js';
 import { createTestApp, type TestApp } from '../../packages/server/src/testing/test-app.js';
-import { createMemoryApplicationStore } from '../../packages/server/src/resources/application-store.js';
-import { resourceRoutes } from '../../packages/server/src/resources/resource-routes.js';
 import { collectFiles } from '../../packages/cli/src/commands/app.js';
 import { contentTypeOf } from '../../packages/server/src/resources/send-resource.js';
 import { launch } from './harness.js';
@@ -28,17 +25,8 @@ let tab: Page;
 beforeAll(async () => {
   dist = await mkdtemp(join(tmpdir(), 'beckon-e2e-real-'));
   await build({ outDir: dist, quiet: true });
-  t = await createTestApp({ start: Date.now() });
-  await t.app.register(resourceRoutes, {
-    store: createMemoryApplicationStore(),
-    trackerDir: dist,
-    validateDsl,
-    preflight: false,
-    onDeploy: async ({ files }) => {
-      const categories = files.get('categories.json');
-      if (categories) await t.services.categories.replaceAll(JSON.parse(categories.toString('utf8')));
-    },
-  });
+  // The app registers the resource plugin itself, with the SQL application store and the categories hook.
+  t = await createTestApp({ start: Date.now(), trackerDir: dist });
   t.app.get('/demo/*', async (request, reply) => {
     const path = (request.params as { '*': string })['*'] || 'index.html';
     if (path.includes('..')) return reply.code(404).send();

@@ -10,6 +10,8 @@ import { BeckonError } from '@beckon/protocol';
 import type { Config } from './config.js';
 import { installCors, isPublicPath } from './http/cors.js';
 import { consoleRoutes } from './http/console-static.js';
+import { notificationsFeature } from './notifications/index.js';
+import type { NotificationsService } from './notifications/index.js';
 import { installErrorHandling } from './http/errors.js';
 import { requestPath, routedPath } from './http/request-path.js';
 import { sharedSchemas } from './http/schemas.js';
@@ -72,6 +74,7 @@ export interface BeckonApp {
   /** Hooks run on application deploy, before resources are replaced; later services add theirs. */
   deployHooks: DeployHook[];
   services: {
+    notifications: NotificationsService;
     applications: ApplicationStore;
     ingest: IngestService;
     history: HistoryService;
@@ -221,6 +224,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BeckonApp> {
     },
   });
   await consoleRoutes(app, options.consoleDir ? { dir: options.consoleDir } : {});
+  const notifications = await notificationsFeature(app, { store, config, now });
   await app.register(opsRoutes, { store, metrics, isShuttingDown: () => shuttingDown });
 
   return {
@@ -230,7 +234,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BeckonApp> {
     bus,
     now,
     deployHooks,
-    services: { applications, ingest, history, categories, auth },
+    services: { notifications, applications, ingest, history, categories, auth },
     metrics,
     async shutdown() {
       shuttingDown = true;

@@ -48,6 +48,9 @@ const TRACKER_FILES: Record<string, string> = {
   'GPE.min.js': 'GPE.min.js',
   'beckon.min.js': 'GPE.min.js',
   'GPE.dsl.min.js': 'GPE.dsl.min.js',
+  'GPE.notify.min.js': 'GPE.notify.min.js',
+  'GPE.chat.min.js': 'GPE.chat.min.js',
+  'GPE.invite.min.js': 'GPE.invite.min.js',
 };
 
 const DeployBody = Type.Object({ files: Type.Record(Type.String(), Type.String()) });

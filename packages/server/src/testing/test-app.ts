@@ -113,6 +113,8 @@ export async function createTestApp(
     /** Wraps the store the app uses (see store-doubles.ts); `TestApp.store` stays the real one. */
     wrapStore?: (store: SqlStore) => SqlStore;
     onStored?: (events: StoredEvent[]) => void;
+    /** Directory of a built tracker to serve (default packages/tracker/dist). */
+    trackerDir?: string;
   } = {},
 ): Promise<TestApp> {
   const dir = await mkdtemp(path.join(tmpdir(), 'beckon-test-'));
@@ -126,6 +128,7 @@ export async function createTestApp(
     logger: false,
     metrics: createMetrics({ defaultMetrics: false }),
     ...(options.onStored ? { onStored: options.onStored } : {}),
+    ...(options.trackerDir ? { trackerDir: options.trackerDir } : {}),
   });
   const fullKey = (await store.createApiKey('test-full', 'full', clock.now())).key;
   const readKey = (await store.createApiKey('test-read', 'read', clock.now())).key;
