@@ -10,17 +10,20 @@ export const errorCatalog = {
   batchTooLarge: { status: 400, message: 'The batch holds more events than allowed' },
   missingField: { status: 400, message: 'A required field is missing' },
   invalidField: { status: 400, message: 'A field has an invalid value' },
+  compileError: { status: 400, message: 'The rule package or strategy does not compile' },
   unauthorized: { status: 401, message: 'A valid API key or session is required' },
   forbidden: { status: 403, message: 'The credentials do not allow this operation' },
   notFound: { status: 404, message: 'No such resource' },
   methodNotAllowed: { status: 405, message: 'Method not allowed on this path' },
   conflict: { status: 409, message: 'The resource already exists or is in another state' },
+  wrongState: { status: 409, message: 'The action is not allowed in the current state' },
   payloadTooLarge: { status: 413, message: 'The body is too large' },
   unsupportedMediaType: { status: 415, message: 'Unsupported Content-Type' },
   rateLimited: { status: 429, message: 'Too many requests' },
   internal: { status: 500, message: 'Internal error' },
   notImplemented: { status: 501, message: 'Not implemented' },
   unavailable: { status: 503, message: 'Service temporarily unavailable' },
+  noAgents: { status: 503, message: 'No eligible agent is logged in' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;
@@ -47,17 +50,25 @@ export class BeckonError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
+  /** Extra fields of the answer, e.g. `errors` and `warnings` of a compileError. */
+  readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(code: ErrorCode, message?: string, headers: Record<string, string> = {}) {
+  constructor(
+    code: ErrorCode,
+    message?: string,
+    headers: Record<string, string> = {},
+    details: Record<string, unknown> = {},
+  ) {
     super(message ?? errorCatalog[code].message);
     this.name = 'BeckonError';
     this.code = code;
     this.status = errorCatalog[code].status;
     this.headers = headers;
+    this.details = details;
   }
 
-  toJSON(): { code: ErrorCode; message: string } {
-    return { code: this.code, message: this.message };
+  toJSON(): { code: ErrorCode; message: string } & Record<string, unknown> {
+    return { ...this.details, code: this.code, message: this.message };
   }
 }
 
