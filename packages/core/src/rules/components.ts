@@ -80,6 +80,30 @@ function rebuild(
   return out;
 }
 
+/**
+ * A distinct-value list (records `[value, time, …]` of `extra.length` fields) without the records of `v` or older
+ * than `from`, plus `extra`: one exact-size array, no closure.
+ */
+function distinctPut(
+  list: readonly unknown[] | undefined,
+  v: unknown,
+  from: number,
+  extra: readonly unknown[],
+): unknown[] {
+  const src = list ?? EMPTY;
+  const stride = extra.length;
+  let keep = 0;
+  for (let j = 0; j < src.length; j += stride) if (src[j] !== v && (src[j + 1] as number) >= from) keep++;
+  const out = new Array<unknown>((keep + 1) * stride);
+  let o = 0;
+  for (let j = 0; j < src.length; j += stride) {
+    if (src[j] === v || (src[j + 1] as number) < from) continue;
+    for (let f = 0; f < stride; f++) out[o++] = src[j + f];
+  }
+  for (let f = 0; f < stride; f++) out[o++] = extra[f];
+  return out;
+}
+
 /** `list.filter(keep)` as an exact-size array (`filter` and spreads grow by pushing and leave spare capacity). */
 function keepIf<T>(list: readonly T[], keep: (x: T) => boolean): T[] {
   let n = 0;
@@ -113,8 +137,7 @@ export function feedWindow(
   }
   const v = comp.distinct(ev);
   if (v === null) return st;
-  const next = rebuild(list, 2, (j) => list?.[j] === v || (list?.[j + 1] as number) < from, [v, rt]);
-  return tail(next, 2, MAX_PARTIAL, k);
+  return tail(distinctPut(list, v, from, [v, rt]), 2, MAX_PARTIAL, k);
 }
 
 /** Value of an expression window at `now`. */
@@ -171,7 +194,6 @@ export function stepBranch(
       const from = t - comp.withinMs;
       const list = st as unknown[] | undefined;
       let next: unknown[];
-      let counted: string[];
       if (comp.distinct === null) {
         const full = comp.min * 3;
         if (list !== undefined && list.length === full && (full === 3 || (list[3] as number) >= from)) {
@@ -182,31 +204,26 @@ export function stepBranch(
           list[full - 1] = ev.id;
           next = list;
         } else next = slide(list, 3, from, comp.min, [t, ev.n, ev.id]);
-        counted = [];
-        for (let j = 2; j < next.length; j += 3) counted.push(next[j] as string);
+        if (next.length < full) return next;
       } else {
         const v = comp.distinct(ev);
         if (v === null) return st;
-        next = tail(
-          rebuild(list, 4, (j) => list?.[j] === v || (list?.[j + 1] as number) < from, [v, t, ev.n, ev.id]),
-          4,
-          MAX_PARTIAL,
-          k,
-        );
-        counted = [];
-        for (let j = 3; j < next.length; j += 4) counted.push(next[j] as string);
-        counted = counted.slice(Math.max(0, counted.length - comp.min));
+        next = tail(distinctPut(list, v, from, [v, t, ev.n, ev.id]), 4, MAX_PARTIAL, k);
+        if (next.length < comp.min * 4) return next;
       }
-      if (counted.length >= comp.min) {
-        out.push({
-          ids: lastIds(counted),
-          binds: bind(null, comp.filter.alias, ev),
-          last: ev,
-          pageID: ev.pageID,
-          cutoff: ev.n,
-          reject: null,
-        });
-      }
+      // the last `min` counted events (id is the last field of each record)
+      const stride = comp.distinct === null ? 3 : 4;
+      const counted = new Array<string>(comp.min);
+      for (let j = next.length - comp.min * stride, o = 0; o < comp.min; j += stride, o++)
+        counted[o] = next[j + stride - 1] as string;
+      out.push({
+        ids: lastIds(counted),
+        binds: bind(null, comp.filter.alias, ev),
+        last: ev,
+        pageID: ev.pageID,
+        cutoff: ev.n,
+        reject: null,
+      });
       return next;
     }
     case 'sequence':
@@ -262,6 +279,11 @@ function slide(
   return out;
 }
 
+/** Scratch of the sequence and set matchers (never re-entered: filters do not call back into them). */
+const keepMark = new Uint8Array(MAX_PARTIAL + 2);
+const memberCounts: number[] = [];
+const SET_NONE: readonly unknown[] = Object.freeze([null]);
+
 /**
  * Sequence matching (§8.3). Partial matches are immutable arrays, oldest first. When the steps have no aliases, a
  * newer partial match at the same progress dominates an older one (it completes whenever the older would and
@@ -278,8 +300,15 @@ function stepSequence(
 ): PartialMatch[] | undefined {
   const from = rt - comp.withinMs;
   const steps = comp.steps;
-  let pms: PartialMatch[] = st ?? (EMPTY as PartialMatch[]);
-  if (pms.length > 0 && (pms[0]?.[2] as number) < from) pms = keepIf(pms, (pm) => (pm[2] as number) >= from);
+  let pms: readonly PartialMatch[] = st ?? (EMPTY as PartialMatch[]);
+  if (pms.length > 0 && ((pms[0] as PartialMatch)[2] as number) < from) {
+    let keep = 0;
+    for (let j = 0; j < pms.length; j++) if (((pms[j] as PartialMatch)[2] as number) >= from) keep++;
+    const kept = new Array<PartialMatch>(keep);
+    for (let j = 0, o = 0; j < pms.length; j++)
+      if (((pms[j] as PartialMatch)[2] as number) >= from) kept[o++] = pms[j] as PartialMatch;
+    pms = kept;
+  }
   if (comp.unless !== null && pms.length > 0 && comp.unless.test(ev, c)) pms = EMPTY as PartialMatch[];
   let changed = pms !== st;
   let result: PartialMatch[] | null = null;
@@ -293,45 +322,54 @@ function stepSequence(
     result[j] = advancePm(pm, steps, ev);
     changed = true;
   }
-  let list = result ?? pms;
+  const src: readonly PartialMatch[] = result ?? pms;
+  let extra: PartialMatch | null = null;
   if ((steps[0] as (typeof steps)[number]).filter.test(ev, c)) {
-    list = list.concat([advancePm([0, 0, rt, ev.n, null], steps, ev)]);
+    extra = advancePm([0, 0, rt, ev.n, null], steps, ev);
     changed = true;
   }
   if (!changed) return st;
-  // completions leave the list at once: they fire or, with a false guard, are discarded
-  const done = keepIf(list, (pm) => pm[0] === steps.length);
-  if (done.length > 0) {
-    list = keepIf(list, (pm) => pm[0] !== steps.length);
-    for (let j = done.length - 1; j >= 0; j--) {
-      const pm = done[j] as PartialMatch;
-      const binds = pm[4] as Record<string, RuleEvent> | null;
-      out.push({
-        ids: pm.slice(PM_IDS) as string[],
-        binds,
-        last: ev,
-        pageID: ev.pageID,
-        cutoff: ev.n,
-        reject: null,
-      });
+  const total = src.length + (extra === null ? 0 : 1);
+  const end = steps.length;
+  // completions leave the list at once: they fire or, with a false guard, are discarded (newest first)
+  for (let j = total - 1; j >= 0; j--) {
+    const pm = (j < src.length ? src[j] : extra) as PartialMatch;
+    if (pm[0] !== end) continue;
+    out.push({
+      ids: pm.slice(PM_IDS) as string[],
+      binds: pm[4] as Record<string, RuleEvent> | null,
+      last: ev,
+      pageID: ev.pageID,
+      cutoff: ev.n,
+      reject: null,
+    });
+  }
+  let keep = 0;
+  for (let j = 0; j < total; j++) {
+    const pm = (j < src.length ? src[j] : extra) as PartialMatch;
+    let ok = pm[0] !== end;
+    if (ok && comp.aliasFree) {
+      for (let x = j + 1; x < total; x++) {
+        const later = (x < src.length ? src[x] : extra) as PartialMatch;
+        if (later[0] === pm[0] && later[1] === pm[1]) {
+          ok = false;
+          break;
+        }
+      }
     }
+    keepMark[j] = ok ? 1 : 0;
+    if (ok) keep++;
   }
-  if (comp.aliasFree && list.length > 1) {
-    const all = list;
-    const newer = (j: number): boolean => {
-      const pm = all[j] as PartialMatch;
-      for (let x = j + 1; x < all.length; x++)
-        if ((all[x] as PartialMatch)[0] === pm[0] && (all[x] as PartialMatch)[1] === pm[1]) return false;
-      return true;
-    };
-    const keep = all.map((_, j) => newer(j));
-    list = keepIf(all, (pm) => keep[all.indexOf(pm)] === true);
+  const skip = keep > MAX_PARTIAL ? keep - MAX_PARTIAL : 0;
+  k.dropped += skip;
+  if (keep - skip === 0) return undefined;
+  const list = new Array<PartialMatch>(keep - skip);
+  for (let j = 0, seen = 0, o = 0; j < total; j++) {
+    if (keepMark[j] === 0) continue;
+    if (seen++ < skip) continue;
+    list[o++] = (j < src.length ? src[j] : extra) as PartialMatch;
   }
-  if (list.length > MAX_PARTIAL) {
-    k.dropped += list.length - MAX_PARTIAL;
-    list = list.slice(list.length - MAX_PARTIAL);
-  }
-  return list.length > 0 ? list : undefined;
+  return list;
 }
 
 /** Set matching (§8.4). */
@@ -344,20 +382,32 @@ function stepSet(
   out: Completion[],
 ): SetState | undefined {
   const from = rt - comp.withinMs;
-  let list: unknown[] = st ?? [null];
+  let list: readonly unknown[] = st ?? SET_NONE;
   if (list.length > 1 && (list[2] as number) < from) {
-    list = [list[0]].concat(rebuild(list.slice(1), SET_STRIDE, (j) => (list[j + 2] as number) < from, EMPTY));
+    let keep = 0;
+    for (let j = 1; j < list.length; j += SET_STRIDE) if ((list[j + 1] as number) >= from) keep++;
+    const kept = new Array<unknown>(1 + keep * SET_STRIDE);
+    kept[0] = list[0];
+    for (let j = 1, o = 1; j < list.length; j += SET_STRIDE) {
+      if ((list[j + 1] as number) < from) continue;
+      for (let f = 0; f < SET_STRIDE; f++) kept[o++] = list[j + f];
+    }
+    list = kept;
   }
-  if (comp.unless !== null && list.length > 1 && comp.unless.test(ev, c)) list = [null];
+  if (comp.unless !== null && list.length > 1 && comp.unless.test(ev, c)) list = SET_NONE;
   let b = (list.length > 1 ? list[0] : null) as Record<string, RuleEvent> | null;
-  const counts = comp.steps.map(() => 0);
-  for (let j = 1; j < list.length; j += SET_STRIDE)
-    counts[list[j] as number] = (counts[list[j] as number] ?? 0) + 1;
+  const steps = comp.steps;
+  const counts = memberCounts;
+  for (let j = 0; j < steps.length; j++) counts[j] = 0;
+  for (let j = 1; j < list.length; j += SET_STRIDE) {
+    const m = list[j] as number;
+    counts[m] = (counts[m] as number) + 1;
+  }
   c.binds = b;
   let target = -1;
   let firstMatch = -1;
-  for (let j = 0; j < comp.steps.length; j++) {
-    const step = comp.steps[j] as (typeof comp.steps)[number];
+  for (let j = 0; j < steps.length; j++) {
+    const step = steps[j] as (typeof steps)[number];
     if (!step.filter.test(ev, c)) continue;
     if (firstMatch < 0) firstMatch = j;
     if ((counts[j] as number) < step.times) {
@@ -368,18 +418,34 @@ function stepSet(
   c.binds = null;
   // a member that already has its k events takes the newer one in place of its oldest (the window slides)
   if (target < 0) target = firstMatch;
-  if (target < 0) return list === st ? st : list.length > 1 ? list : undefined;
-  const step = comp.steps[target] as (typeof comp.steps)[number];
+  if (target < 0) return list === st ? st : list.length > 1 ? (list as SetState) : undefined;
+  const step = steps[target] as (typeof steps)[number];
   b = bind(b, step.filter.alias, ev);
-  let entries = list.slice(1);
+  let drop = -1;
   if ((counts[target] as number) >= step.times) {
-    const oldest = entries.findIndex((x, j) => j % SET_STRIDE === 0 && x === target);
-    entries = entries.slice(0, oldest).concat(entries.slice(oldest + SET_STRIDE));
-  } else counts[target] = (counts[target] ?? 0) + 1;
-  const next = ([b] as unknown[]).concat(entries, [target, rt, ev.n, ev.id]);
-  if (comp.steps.every((x, j) => (counts[j] as number) >= x.times)) {
-    const ids: string[] = [];
-    for (let j = 4; j < next.length; j += SET_STRIDE) ids.push(next[j] as string);
+    for (let j = 1; j < list.length; j += SET_STRIDE)
+      if (list[j] === target) {
+        drop = j;
+        break;
+      }
+  } else counts[target] = (counts[target] as number) + 1;
+  const next = new Array<unknown>(list.length + (drop < 0 ? SET_STRIDE : 0));
+  next[0] = b;
+  let o = 1;
+  for (let j = 1; j < list.length; j += SET_STRIDE) {
+    if (j === drop) continue;
+    for (let f = 0; f < SET_STRIDE; f++) next[o++] = list[j + f];
+  }
+  next[o] = target;
+  next[o + 1] = rt;
+  next[o + 2] = ev.n;
+  next[o + 3] = ev.id;
+  let complete = true;
+  for (let j = 0; j < steps.length; j++)
+    if ((counts[j] as number) < (steps[j] as (typeof steps)[number]).times) complete = false;
+  if (complete) {
+    const ids = new Array<string>((next.length - 1) / SET_STRIDE);
+    for (let j = 4, x = 0; j < next.length; j += SET_STRIDE) ids[x++] = next[j] as string;
     out.push({ ids: lastIds(ids), binds: b, last: ev, pageID: ev.pageID, cutoff: ev.n, reject: null });
   }
   return next;

@@ -22,7 +22,7 @@ import {
 import type { EvalCtx } from './expr.js';
 import { truthy } from './expr.js';
 import type { ActiveRule, RuleIndex } from './rule-set.js';
-import { hostOf, RuleSet } from './rule-set.js';
+import { candidatesOf, hostOf, RuleSet } from './rule-set.js';
 import { sha256Hex } from './sha256.js';
 import type { PendingAbsence } from './components.js';
 import type { RuleEvent, VisitorFacts, VisitState } from './visit-state.js';
@@ -53,7 +53,6 @@ export interface RuleEngineStats {
 }
 
 const MAX_FACTS = 32;
-const byRank = (a: ActiveRule, b: ActiveRule): number => a.rank - b.rank;
 const EMPTY: string[] = [];
 
 export class RuleEngine {
@@ -64,10 +63,7 @@ export class RuleEngine {
   private readonly counters: Counters = { dropped: 0 };
   private readonly faults = new Map<string, number>();
   private skippedFacts = 0;
-  private readonly scratch: ActiveRule[] = [];
   private readonly completions: Completion[] = [];
-  private readonly lists: ActiveRule[][] = [];
-  private mark = 0;
   private readonly categoryCache = new Map<string, string[]>();
   private readonly reusable: RuleEvent = {
     id: '',
@@ -145,8 +141,8 @@ export class RuleEngine {
     const ev = this.track(vs, se, t);
     if ((ev.n & 15) === 0) this.sweep(vs, t);
     const idx = this.index(ev.url);
-    const cands = this.candidates(idx, ev);
-    for (const ar of cands) this.evalRule(vs, ar, ev, out);
+    const cands = candidatesOf(idx, ev.name, se.category, ev.categories);
+    for (let i = 0; i < cands.length; i++) this.evalRule(vs, cands[i] as ActiveRule, ev, out);
     vs.next = this.computeNext(vs);
     return out;
   }
@@ -346,12 +342,21 @@ export class RuleEngine {
         pg.ei = ev.id;
         pg.en = n;
       }
-      // lists are replaced, not grown: push leaves spare capacity in every visit
-      if (!vs.open.includes(ev.pageID))
-        vs.open = vs.open.slice(vs.open.length >= 16 ? 1 : 0).concat([ev.pageID]);
+      // grown by replacement (push leaves spare capacity in every visit), shifted and shrunk in place
+      const open = vs.open;
+      if (!open.includes(ev.pageID)) {
+        if (open.length >= 16) {
+          for (let j = 1; j < open.length; j++) open[j - 1] = open[j] as string;
+          open[open.length - 1] = ev.pageID;
+        } else vs.open = open.concat([ev.pageID]);
+      }
     } else if (ev.name === 'PageExited') {
-      const at = vs.open.indexOf(ev.pageID);
-      if (at >= 0) vs.open = vs.open.slice(0, at).concat(vs.open.slice(at + 1));
+      const open = vs.open;
+      const at = open.indexOf(ev.pageID);
+      if (at >= 0) {
+        for (let j = at + 1; j < open.length; j++) open[j - 1] = open[j] as string;
+        open.length--;
+      }
     } else if (pg !== null && pg.id === ev.pageID) {
       for (const c of categories)
         if (!pg.cats.includes(c) && pg.cats.length < 32) pg.cats = pg.cats.concat([c]);
@@ -371,39 +376,6 @@ export class RuleEngine {
       this.categoryCache.set(category, list);
     }
     return list;
-  }
-
-  /** Rules whose filters can match `ev`, in evaluation order. */
-  private candidates(idx: RuleIndex, ev: RuleEvent): readonly ActiveRule[] {
-    const lists = this.lists;
-    lists.length = 0;
-    const byName = idx.byName.get(ev.name);
-    if (byName) lists.push(byName);
-    const cats = ev.categories;
-    if (cats.length > 0) {
-      const inner = idx.byNameCategory.get(ev.name);
-      for (const c of cats) {
-        const l = inner?.get(c);
-        if (l) lists.push(l);
-        const w = idx.byCategory.get(c);
-        if (w) lists.push(w);
-      }
-    }
-    if (idx.wildcard.length > 0) lists.push(idx.wildcard);
-    if (lists.length === 0) return EMPTY as unknown as ActiveRule[];
-    if (lists.length === 1) return lists[0] as ActiveRule[];
-    const out = this.scratch;
-    const mark = ++this.mark;
-    out.length = 0;
-    for (const l of lists) {
-      for (const ar of l) {
-        if (ar.mark === mark) continue;
-        ar.mark = mark;
-        out.push(ar);
-      }
-    }
-    if (out.length > 1) out.sort(byRank);
-    return out;
   }
 
   private setup(vs: VisitState, ar: ActiveRule, now: number): EvalCtx {
@@ -650,11 +622,22 @@ export class RuleEngine {
     return { id, n, name, type: '', url: '', title: null, categories: [], pageID, timestamp: t, data: {} };
   }
 
+  /** The earliest timer deadline; cheap checks first, the state lookup only when it could be the earliest. */
   private computeNext(vs: VisitState): number {
-    const idx = this.index(vs.pg?.url ?? '');
+    const timers = this.index(vs.pg?.url ?? '').timers;
     let best = Infinity;
-    for (const tr of idx.timers) {
-      const d = this.timerDeadline(vs, tr.ar, tr.comp, tr.k);
+    for (let i = 0; i < timers.length; i++) {
+      const tr = timers[i] as (typeof timers)[number];
+      const ar = tr.ar;
+      const comp = tr.comp;
+      if (ar.rule.once && this.onceFired(vs, ar.rank)) continue;
+      if (comp.kind === 'idle') {
+        if (vs.open.length === 0 || vs.lt + comp.forMs >= best) continue;
+      } else if (comp.kind === 'dwell') {
+        const pg = vs.pg;
+        if (pg === null || pg.at + comp.forMs >= best || !vs.open.includes(pg.id)) continue;
+      }
+      const d = branchDeadline(comp, vs.comps.get(ar.base + tr.k), vs);
       if (d < best) best = d;
     }
     return best;

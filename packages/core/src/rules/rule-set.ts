@@ -34,6 +34,50 @@ export interface RuleIndex {
   wildcard: ActiveRule[];
   timers: TimerRef[];
   maxWindowMs: number;
+  /** Merged candidate lists by event name, then by the event's raw category string (bounded cache). */
+  merged: Map<string, Map<string, readonly ActiveRule[]>>;
+  mergedSize: number;
+}
+
+const NO_RULES: readonly ActiveRule[] = Object.freeze([]);
+const byRank = (a: ActiveRule, b: ActiveRule): number => a.rank - b.rank;
+const MAX_MERGED = 8192;
+
+/**
+ * Rules whose filters can match an event of `name` with categories `cats` (parsed from `category`), in evaluation
+ * order, deduplicated. Merged once per (name, category string) and cached on the index: after warm-up an event
+ * costs two map lookups and no allocation.
+ */
+export function candidatesOf(
+  idx: RuleIndex,
+  name: string,
+  category: string,
+  cats: readonly string[],
+): readonly ActiveRule[] {
+  let inner = idx.merged.get(name);
+  const hit = inner?.get(category);
+  if (hit !== undefined) return hit;
+  const seen = new Set<ActiveRule>();
+  const add = (l: readonly ActiveRule[] | undefined): void => {
+    if (l) for (const ar of l) seen.add(ar);
+  };
+  add(idx.byName.get(name));
+  const byCat = idx.byNameCategory.get(name);
+  for (const c of cats) {
+    add(byCat?.get(c));
+    add(idx.byCategory.get(c));
+  }
+  add(idx.wildcard);
+  const list = seen.size === 0 ? NO_RULES : Object.freeze([...seen].sort(byRank));
+  if (idx.mergedSize >= MAX_MERGED) {
+    idx.merged.clear();
+    idx.mergedSize = 0;
+    inner = undefined;
+  }
+  if (inner === undefined) idx.merged.set(name, (inner = new Map()));
+  inner.set(category, list);
+  idx.mergedSize++;
+  return list;
 }
 
 const depth = (pkg: string): number => (pkg === 'default' ? 0 : pkg.split('.').length);
@@ -125,6 +169,8 @@ export class RuleSet {
       wildcard: [],
       timers: [],
       maxWindowMs: 0,
+      merged: new Map(),
+      mergedSize: 0,
     };
     const add = (map: Map<string, ActiveRule[]>, k: string, ar: ActiveRule): void => {
       const list = map.get(k) ?? [];
