@@ -290,6 +290,7 @@ export class RuleEngine {
       if (kept === undefined) vs.comps.delete(slot);
       else if (kept !== st) vs.comps.set(slot, kept);
     });
+    vs.comps.compact();
   }
 
   private index(url: string): RuleIndex {
@@ -625,6 +626,10 @@ export class RuleEngine {
   /** The earliest timer deadline; cheap checks first, the state lookup only when it could be the earliest. */
   private computeNext(vs: VisitState): number {
     const timers = this.index(vs.pg?.url ?? '').timers;
+    if (timers.length === 0) return Infinity;
+    // timers are in slot order: one forward walk over the visit's sorted states instead of a search per timer
+    const raw = vs.comps.raw();
+    let p = 0;
     let best = Infinity;
     for (let i = 0; i < timers.length; i++) {
       const tr = timers[i] as (typeof timers)[number];
@@ -637,7 +642,9 @@ export class RuleEngine {
         const pg = vs.pg;
         if (pg === null || pg.at + comp.forMs >= best || !vs.open.includes(pg.id)) continue;
       }
-      const d = branchDeadline(comp, vs.comps.get(ar.base + tr.k), vs);
+      const slot = ar.base + tr.k;
+      while (p < raw.length && (raw[p] as number) < slot) p += 2;
+      const d = branchDeadline(comp, raw[p] === slot ? raw[p + 1] : undefined, vs);
       if (d < best) best = d;
     }
     return best;
