@@ -11,6 +11,7 @@ import type { Config } from './config.js';
 import { installCors, isPublicPath } from './http/cors.js';
 import { consoleRoutes } from './http/console-static.js';
 import { notificationsFeature } from './notifications/index.js';
+import { rulesFeature } from './rules/rules-feature.js';
 import type { NotificationsService } from './notifications/index.js';
 import { installErrorHandling } from './http/errors.js';
 import { requestPath, routedPath } from './http/request-path.js';
@@ -227,7 +228,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BeckonApp> {
   const notifications = await notificationsFeature(app, { store, config, now });
   await app.register(opsRoutes, { store, metrics, isShuttingDown: () => shuttingDown });
 
-  return {
+  const beckon: BeckonApp = {
     app,
     store,
     config,
@@ -243,4 +244,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BeckonApp> {
       await store.close(); // drains any queued commit
     },
   };
+  // Feature modules that build on the services above; each registers its own routes, hooks and subscriptions.
+  await rulesFeature(app, beckon);
+  return beckon;
 }

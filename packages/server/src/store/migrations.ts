@@ -200,6 +200,17 @@ CREATE UNIQUE INDEX chat_messages_client ON chat_messages (interaction_id, clien
 DROP INDEX events_page
 `,
   },
+  {
+    version: 5,
+    name: 'rule packages',
+    sql: `
+CREATE TABLE rule_packages (
+  name TEXT PRIMARY KEY,
+  source TEXT NOT NULL,
+  deployed_at BIGINT NOT NULL
+)
+`,
+  },
 ];
 
 /** Applies pending migrations. Safe to call on every start, and from several nodes (PostgreSQL advisory lock). */

@@ -29,6 +29,7 @@ export async function openStore(options: OpenStoreOptions): Promise<SqlStore> {
   if (driver.dialect === 'sqlite' && (options.writerThread ?? true)) {
     const thread = startSqliteWriterThread(sqliteFile(options.dataDir), options.sqliteSynchronous ?? 'full');
     storeOptions.commitPlan = thread.commitPlan;
+    storeOptions.commitStatements = thread.commitStatements;
     storeOptions.closeCommitter = thread.close;
   }
   const store = new SqlStore(driver, storeOptions);

@@ -9,6 +9,7 @@ import { identityKey } from '@beckon/core';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { IngestWriter } from './ingest-writer.js';
 import type { CommitPlan } from './ingest-writer.js';
+import type { StatementBatch } from './sqlite-writer-thread.js';
 import { migrate } from './migrations.js';
 import type { SqlDriver, SqlParam } from './sql-driver.js';
 import type {
@@ -153,6 +154,11 @@ export class SqlStore {
   readonly writer: IngestWriter;
   readonly #contains: (column: string) => string;
   readonly #closeCommitter: (() => Promise<void>) | undefined;
+  /**
+   * Commits write-only statements in one durable transaction, on the SQLite writer thread when there is one (so
+   * the fsync stays off the event loop). For hot write paths such as rule state.
+   */
+  readonly commitStatements: (statements: StatementBatch) => Promise<void>;
 
   constructor(
     driver: SqlDriver,
@@ -161,12 +167,20 @@ export class SqlStore {
       onCommit?: (events: number, seconds: number) => void;
       /** Where ingest commits run (default: the driver's own transactions). */
       commitPlan?: CommitPlan;
+      /** Where statement batches commit (default: the driver's own transactions). */
+      commitStatements?: (statements: StatementBatch) => Promise<void>;
       /** Releases what `commitPlan` holds (the SQLite writer thread). */
       closeCommitter?: () => Promise<void>;
     } = {},
   ) {
     this.driver = driver;
     this.#closeCommitter = options.closeCommitter;
+    this.commitStatements =
+      options.commitStatements ??
+      ((statements) =>
+        driver.transaction(async (tx) => {
+          for (const [sql, params] of statements) await tx.run(sql, params);
+        }));
     const writerOptions: ConstructorParameters<typeof IngestWriter>[0] = { driver };
     if (options.commitPlan !== undefined) writerOptions.commitPlan = options.commitPlan;
     if (options.maxEventsPerCommit !== undefined) writerOptions.maxEvents = options.maxEventsPerCommit;

@@ -8,9 +8,14 @@ import { Worker } from 'node:worker_threads';
 import type { CommitPlan } from './ingest-writer.js';
 import type { WritePlan } from './write-plan.js';
 import type { SqliteSynchronous } from './sqlite-driver.js';
+import type { SqlParam } from './sql-driver.js';
+
+/** Statements committed together, in order, in one transaction. */
+export type StatementBatch = readonly (readonly [sql: string, params: readonly SqlParam[]])[];
 
 export interface SqliteWriterThread {
   commitPlan: CommitPlan;
+  commitStatements(statements: StatementBatch): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -41,20 +46,23 @@ export function startSqliteWriterThread(
   // The thread must not keep the process alive on its own.
   worker.unref();
 
+  const send = (message: { plan?: string; statements?: string }) => {
+    if (failed) return Promise.reject(failed);
+    const id = nextId++;
+    // Referenced while a commit is outstanding, so an awaited commit always completes.
+    if (waiting.size === 0) worker.ref();
+    return new Promise<void>((resolve, reject) => {
+      waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, ...message });
+    }).finally(() => {
+      if (waiting.size === 0) worker.unref();
+    });
+  };
+
   return {
-    commitPlan(plan: WritePlan) {
-      if (failed) return Promise.reject(failed);
-      const id = nextId++;
-      // Referenced while a commit is outstanding, so an awaited commit always completes.
-      if (waiting.size === 0) worker.ref();
-      return new Promise<void>((resolve, reject) => {
-        waiting.set(id, { resolve, reject });
-        // One string crosses the thread boundary far cheaper than a structured clone of thousands of row arrays.
-        worker.postMessage({ id, plan: JSON.stringify(plan) });
-      }).finally(() => {
-        if (waiting.size === 0) worker.unref();
-      });
-    },
+    // One string crosses the thread boundary far cheaper than a structured clone of thousands of row arrays.
+    commitPlan: (plan: WritePlan) => send({ plan: JSON.stringify(plan) }),
+    commitStatements: (statements: StatementBatch) => send({ statements: JSON.stringify(statements) }),
     async close() {
       if (failed) return;
       const exited = new Promise((resolve) => worker.once('exit', resolve));

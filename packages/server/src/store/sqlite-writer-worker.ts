@@ -11,7 +11,9 @@ import type { WritePlan } from './write-plan.js';
 interface Request {
   id: number;
   /** A WritePlan as JSON. */
-  plan: string;
+  plan?: string;
+  /** `[sql, params][]` as JSON, run in order. */
+  statements?: string;
 }
 
 const { file, synchronous } = workerData as { file: string; synchronous: 'full' | 'normal'; entry: string };
@@ -43,7 +45,11 @@ parentPort!.on('message', (request: Request | 'close') => {
   void (async () => {
     db.exec('BEGIN IMMEDIATE');
     try {
-      await applyPlan(tx, JSON.parse(request.plan) as WritePlan, 'sqlite');
+      if (request.plan !== undefined) await applyPlan(tx, JSON.parse(request.plan) as WritePlan, 'sqlite');
+      if (request.statements !== undefined) {
+        for (const [sql, params] of JSON.parse(request.statements) as [string, SqlParam[]][])
+          await tx.run(sql, params);
+      }
       db.exec('COMMIT');
       parentPort!.postMessage({ id: request.id, ok: true });
     } catch (error) {
