@@ -42,7 +42,6 @@ export class InteractionService {
   readonly byVisit = new Map<string, Set<string>>();
   queueRecords: ReadonlyMap<string, QueueRecord> = new Map();
   readonly mutex = new KeyedMutex();
-  readonly #saves = new KeyedMutex();
   readonly #timers = new Map<string, Map<string, () => void>>();
   readonly #o: InteractionServiceOptions;
 
@@ -59,15 +58,10 @@ export class InteractionService {
     this.#o.hub.push(visitId, { channel: 'gpe.chat', data });
   }
 
-  /** Writes an interaction (and its engagement) through to the store, in order per interaction. */
+  /** Writes an interaction (and its engagement) through to the store (group-committed, latest state wins). */
   persist(rec: InteractionRecord): Promise<void> {
-    const snapshot = structuredClone(rec);
     const engagement = this.engagements.get(rec.engagementId);
-    const engagementSnapshot = engagement ? structuredClone(engagement) : null;
-    const done = this.#saves.run(rec.interactionId, async () => {
-      await this.#o.store.saveInteraction(snapshot);
-      if (engagementSnapshot) await this.#o.store.saveEngagement(engagementSnapshot);
-    });
+    const done = this.#o.store.save(structuredClone(rec), engagement ? structuredClone(engagement) : null);
     done.catch((error: unknown) => this.#o.onError?.(error));
     return done;
   }

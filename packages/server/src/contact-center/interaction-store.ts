@@ -3,7 +3,7 @@
  * store has committed it (spec §7); `appendMessage` assigns the per-interaction `seq` and enforces
  * `clientMessageId` idempotency with a unique index, inside one transaction.
  */
-import type { SqlDriver } from '../store/sql-driver.js';
+import type { SqlDriver, SqlExecutor } from '../store/sql-driver.js';
 import type { ChatMessage, EngagementRecord, InteractionRecord } from './types.js';
 
 type Row = Record<string, unknown>;
@@ -11,26 +11,109 @@ const keyOf = (from: ChatMessage['from'], clientMessageId: string): string =>
   `${from.type}:${from.id ?? ''}:${clientMessageId}`;
 const body = <T>(r: Row): T => JSON.parse(String(r.body)) as T;
 
+const MAX_BATCH = 500;
+
+type Appended = { message: ChatMessage; created: boolean };
+
+/** Appends drafts in order inside one transaction: idempotency lookups, then per-interaction seqs. */
+async function appendAll(tx: SqlExecutor, drafts: readonly Omit<ChatMessage, 'seq'>[]): Promise<Appended[]> {
+  const out: Appended[] = [];
+  const seqs = new Map<string, number>();
+  const seen = new Map<string, ChatMessage>();
+  for (const draft of drafts) {
+    const clientKey = draft.clientMessageId === null ? null : keyOf(draft.from, draft.clientMessageId);
+    const batchKey = `${draft.interactionId}\u0000${clientKey}`;
+    if (clientKey !== null) {
+      const earlier = seen.get(batchKey);
+      if (earlier) {
+        out.push({ message: earlier, created: false });
+        continue;
+      }
+      const found = await tx.all<Row>(
+        'SELECT body FROM chat_messages WHERE interaction_id = ? AND client_key = ?',
+        [draft.interactionId, clientKey],
+      );
+      if (found[0]) {
+        out.push({ message: body<ChatMessage>(found[0]), created: false });
+        continue;
+      }
+    }
+    let seq = seqs.get(draft.interactionId);
+    if (seq === undefined) {
+      const max = await tx.all<Row>('SELECT MAX(seq) AS m FROM chat_messages WHERE interaction_id = ?', [
+        draft.interactionId,
+      ]);
+      seq = Number(max[0]?.m ?? 0);
+    }
+    seq++;
+    seqs.set(draft.interactionId, seq);
+    const message: ChatMessage = { ...draft, seq };
+    await tx.run(
+      'INSERT INTO chat_messages (interaction_id, seq, message_id, client_key, ts, body) VALUES (?, ?, ?, ?, ?, ?)',
+      [draft.interactionId, seq, draft.id, clientKey, draft.timestamp, JSON.stringify(message)],
+    );
+    if (clientKey !== null) seen.set(batchKey, message);
+    out.push({ message, created: true });
+  }
+  return out;
+}
+
+async function upsertEngagement(tx: SqlExecutor, e: EngagementRecord): Promise<void> {
+  await tx.run(
+    `INSERT INTO engagements (engagement_id, visit_id, kind, channel, queue, state, created_at, body)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (engagement_id) DO UPDATE SET visit_id = excluded.visit_id, kind = excluded.kind,
+       channel = excluded.channel, queue = excluded.queue, state = excluded.state,
+       created_at = excluded.created_at, body = excluded.body`,
+    [e.engagementId, e.visitID, e.kind, e.channel, e.queue, e.state, e.createdAt, JSON.stringify(e)],
+  );
+}
+
+async function upsertInteraction(tx: SqlExecutor, i: InteractionRecord): Promise<void> {
+  await tx.run(
+    `INSERT INTO interactions (interaction_id, engagement_id, visit_id, media_type, queue, state, created_at, ended_at, body)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (interaction_id) DO UPDATE SET engagement_id = excluded.engagement_id,
+       visit_id = excluded.visit_id, media_type = excluded.media_type, queue = excluded.queue,
+       state = excluded.state, created_at = excluded.created_at, ended_at = excluded.ended_at, body = excluded.body`,
+    [
+      i.interactionId,
+      i.engagementId,
+      i.visitID,
+      i.mediaType,
+      i.queue,
+      i.state,
+      i.createdAt,
+      i.endedAt,
+      JSON.stringify(i),
+    ],
+  );
+}
+
 export class InteractionStore {
   readonly #db: SqlDriver;
+  readonly #pending: {
+    draft: Omit<ChatMessage, 'seq'>;
+    resolve: (result: Appended) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+  readonly #dirty = new Map<
+    string,
+    {
+      interaction: InteractionRecord;
+      engagement: EngagementRecord | null;
+      waiters: { resolve: () => void; reject: (error: unknown) => void }[];
+    }
+  >();
+  #flushing = false;
 
   constructor(driver: SqlDriver) {
     this.#db = driver;
   }
 
+  /** Inserts or replaces an engagement. */
   async saveEngagement(e: EngagementRecord): Promise<void> {
-    const params = [e.visitID, e.kind, e.channel, e.queue, e.state, e.createdAt, JSON.stringify(e)];
-    await this.#db.transaction(async (tx) => {
-      const updated = await tx.run(
-        'UPDATE engagements SET visit_id = ?, kind = ?, channel = ?, queue = ?, state = ?, created_at = ?, body = ? WHERE engagement_id = ?',
-        [...params, e.engagementId],
-      );
-      if (updated === 0)
-        await tx.run(
-          'INSERT INTO engagements (visit_id, kind, channel, queue, state, created_at, body, engagement_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-          [...params, e.engagementId],
-        );
-    });
+    await upsertEngagement(this.#db, e);
   }
 
   async getEngagement(engagementId: string): Promise<EngagementRecord | null> {
@@ -64,27 +147,25 @@ export class InteractionStore {
     return rows.map((r) => body<EngagementRecord>(r));
   }
 
-  async saveInteraction(i: InteractionRecord): Promise<void> {
-    const params = [
-      i.engagementId,
-      i.visitID,
-      i.mediaType,
-      i.queue,
-      i.state,
-      i.createdAt,
-      i.endedAt,
-      JSON.stringify(i),
-    ];
-    await this.#db.transaction(async (tx) => {
-      const updated = await tx.run(
-        'UPDATE interactions SET engagement_id = ?, visit_id = ?, media_type = ?, queue = ?, state = ?, created_at = ?, ended_at = ?, body = ? WHERE interaction_id = ?',
-        [...params, i.interactionId],
-      );
-      if (updated === 0)
-        await tx.run(
-          'INSERT INTO interactions (engagement_id, visit_id, media_type, queue, state, created_at, ended_at, body, interaction_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          [...params, i.interactionId],
-        );
+  /**
+   * Writes an interaction and its engagement. Saves arriving together share one transaction (group commit), and
+   * a record saved again before its turn is written once, in its latest state; each promise resolves after the
+   * commit that holds its state.
+   */
+  save(interaction: InteractionRecord, engagement: EngagementRecord | null): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const entry = this.#dirty.get(interaction.interactionId);
+      if (entry) {
+        entry.interaction = interaction;
+        entry.engagement = engagement ?? entry.engagement;
+        entry.waiters.push({ resolve, reject });
+      } else
+        this.#dirty.set(interaction.interactionId, {
+          interaction,
+          engagement,
+          waiters: [{ resolve, reject }],
+        });
+      this.#kick();
     });
   }
 
@@ -126,29 +207,56 @@ export class InteractionStore {
 
   /**
    * Stores a message with the next seq; when `(from, clientMessageId)` was already used, returns the stored
-   * message and `created: false` instead.
+   * message and `created: false` instead. Appends arriving together are committed in one transaction (group
+   * commit: one fsync for many chats); each promise resolves only after its commit.
    */
-  async appendMessage(draft: Omit<ChatMessage, 'seq'>): Promise<{ message: ChatMessage; created: boolean }> {
-    const clientKey = draft.clientMessageId === null ? null : keyOf(draft.from, draft.clientMessageId);
-    return this.#db.transaction(async (tx) => {
-      if (clientKey !== null) {
-        const found = await tx.all<Row>(
-          'SELECT body FROM chat_messages WHERE interaction_id = ? AND client_key = ?',
-          [draft.interactionId, clientKey],
-        );
-        if (found[0]) return { message: body<ChatMessage>(found[0]), created: false };
-      }
-      const max = await tx.all<Row>('SELECT MAX(seq) AS m FROM chat_messages WHERE interaction_id = ?', [
-        draft.interactionId,
-      ]);
-      const seq = Number(max[0]?.m ?? 0) + 1;
-      const message: ChatMessage = { ...draft, seq };
-      await tx.run(
-        'INSERT INTO chat_messages (interaction_id, seq, message_id, client_key, ts, body) VALUES (?, ?, ?, ?, ?, ?)',
-        [draft.interactionId, seq, draft.id, clientKey, draft.timestamp, JSON.stringify(message)],
-      );
-      return { message, created: true };
+  appendMessage(draft: Omit<ChatMessage, 'seq'>): Promise<{ message: ChatMessage; created: boolean }> {
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ draft, resolve, reject });
+      this.#kick();
     });
+  }
+
+  #kick(): void {
+    if (this.#flushing) return;
+    this.#flushing = true;
+    setImmediate(() => void this.#flush());
+  }
+
+  async #flush(): Promise<void> {
+    while (this.#dirty.size > 0) {
+      const batch = [...this.#dirty.values()];
+      this.#dirty.clear();
+      try {
+        await this.#db.transaction(async (tx) => {
+          for (const { interaction, engagement } of batch) {
+            await upsertInteraction(tx, interaction);
+            if (engagement) await upsertEngagement(tx, engagement);
+          }
+        });
+        for (const entry of batch) for (const w of entry.waiters) w.resolve();
+      } catch (error) {
+        for (const entry of batch) for (const w of entry.waiters) w.reject(error);
+      }
+    }
+    while (this.#pending.length > 0) {
+      const batch = this.#pending.splice(0, MAX_BATCH);
+      try {
+        const results = await this.#db.transaction((tx) =>
+          appendAll(
+            tx,
+            batch.map((p) => p.draft),
+          ),
+        );
+        batch.forEach((p, i) => p.resolve(results[i]!));
+      } catch {
+        // One bad append must not fail its neighbours: retry each alone.
+        for (const p of batch)
+          await this.#db.transaction((tx) => appendAll(tx, [p.draft])).then(([r]) => p.resolve(r!), p.reject);
+      }
+    }
+    this.#flushing = false;
+    if (this.#dirty.size > 0 || this.#pending.length > 0) this.#kick();
   }
 
   /** The message a party already sent with this `clientMessageId`, if any. */

@@ -99,6 +99,7 @@ describe('routing', () => {
     const a1 = await f.signIn('a1');
     const connectedId = await chat();
     await a1.call('POST', `/interactions/${connectedId}/accept`);
+    f.t.clock.advance(1);
     const pendingId = await chat();
     expect(invites(a1).map((e) => e.InteractionID)).toEqual([connectedId, pendingId]);
     a1.detach();
