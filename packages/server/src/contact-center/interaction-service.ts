@@ -272,7 +272,7 @@ export class InteractionService {
       if (rec.mediaType === 'chat') {
         if (agentId !== null && reason === 'agent') this.frame(rec.visitID, { type: 'agentLeft' });
         this.frame(rec.visitID, { type: 'ended', reason });
-      }
+      } else this.frame(rec.visitID, { type: 'callback', state: 'done', at: now });
     });
   }
 
