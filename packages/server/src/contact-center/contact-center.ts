@@ -86,6 +86,15 @@ export async function createContactCenter(beckon: BeckonApp, options: ContactCen
     routing,
     now,
     strictMode: config.engagement.strictEngagementMode,
+    identityFields: async (identityId) => {
+      const identity = await beckon.store.getIdentity(identityId);
+      const out: Record<string, string> = {};
+      for (const field of ['firstName', 'lastName', 'emailAddress', 'phoneNumber'] as const) {
+        const value = identity?.[field];
+        if (typeof value === 'string' && value !== '') out[field] = value;
+      }
+      return out;
+    },
   });
   const pacing = new PacingService({ routing, interactions, store, config, now });
   const auth = new AgentAuth({

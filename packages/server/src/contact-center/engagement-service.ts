@@ -42,6 +42,8 @@ export interface EngagementServiceOptions {
   now: () => number;
   /** `engagement.strictEngagementMode`. */
   strictMode: boolean;
+  /** Standard registration fields known for an identity (prefill of the chat form). */
+  identityFields: (identityId: string) => Promise<Record<string, string>>;
 }
 
 export class EngagementService {
@@ -101,11 +103,13 @@ export class EngagementService {
         history: [{ state: 'accepted', at: now, reason: null }],
         ...(input.data === undefined ? {} : { data: input.data }),
       };
+      const identityId = visit.current_identity === null ? null : String(visit.current_identity);
       const interaction = await interactions.create(engagement, {
         mediaType: input.channel,
         queue: queueName,
         priority: REACTIVE_PRIORITY,
-        identityId: visit.current_identity === null ? null : String(visit.current_identity),
+        identityId,
+        prefill: identityId === null ? {} : await this.#o.identityFields(identityId),
       });
       return { engagement, interaction };
     });

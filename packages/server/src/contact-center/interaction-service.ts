@@ -84,7 +84,14 @@ export class InteractionService {
   /** Creates a chat or callback for an accepted engagement (reactive now; `chat.start` / `callback.create` later). */
   async create(
     engagement: EngagementRecord,
-    input: { mediaType: Channel; queue: string; priority: number; identityId: string | null },
+    input: {
+      mediaType: Channel;
+      queue: string;
+      priority: number;
+      identityId: string | null;
+      /** Registration values known from the visit's identity (`firstName`, `emailAddress`, ...). */
+      prefill?: Record<string, string>;
+    },
   ): Promise<InteractionRecord> {
     const now = this.#o.now();
     const rec: InteractionRecord = {
@@ -122,8 +129,18 @@ export class InteractionService {
     let visit = this.byVisit.get(rec.visitID);
     if (!visit) this.byVisit.set(rec.visitID, (visit = new Set()));
     visit.add(rec.interactionId);
-    const fields = this.queueRecords.get(rec.queue)?.registration ?? [];
-    if (input.mediaType === 'chat' && fields.length > 0) rec.state = 'registration';
+    // The form is skipped when the visit's identity already answers every required field (spec §2).
+    const prefill = input.prefill ?? {};
+    const fields = (this.queueRecords.get(rec.queue)?.registration ?? []).map((f) =>
+      prefill[f.name] !== undefined ? { ...f, value: prefill[f.name] } : f,
+    );
+    if (input.mediaType === 'chat' && fields.length > 0) {
+      if (fields.every((f) => !f.required || prefill[f.name] !== undefined))
+        rec.registration = Object.fromEntries(
+          fields.filter((f) => prefill[f.name] !== undefined).map((f) => [f.name, prefill[f.name]!]),
+        );
+      else rec.state = 'registration';
+    }
     this.engagementState(rec, rec.state);
     await this.persist(rec);
     this.frame(rec.visitID, {

@@ -86,6 +86,25 @@ describe('POST /server/engagements (reactive)', () => {
       registration: { firstName: 'Jane' },
     });
   });
+
+  it('skips the form when the visit identity fills every required field, and prefills the rest', async () => {
+    const visit = await f.visit();
+    const signIn = await f.t.send([
+      visit.event({
+        eventType: 'SYSTEM',
+        eventName: 'UserInfo',
+        data: { userId: 'jane@example.com', firstName: 'Jane', emailAddress: 'jane@example.com' },
+      }),
+    ]);
+    expect(signIn.statusCode).toBe(202);
+    const { interactionId } = (await f.engage(visit, { queue: 'vip' })).json();
+    expect(f.hub.chat(visit.visitID, 'registration')).toEqual([]);
+    expect(f.cc.interactions.live.get(interactionId)).toMatchObject({
+      state: 'queued',
+      identityId: 'jane@example.com',
+      registration: { firstName: 'Jane' },
+    });
+  });
 });
 
 describe('pacing', () => {
