@@ -27,7 +27,7 @@ import { sha256Hex } from './sha256.js';
 import type { PendingAbsence } from './components.js';
 import type { RuleEvent, VisitorFacts, VisitState } from './visit-state.js';
 import { newVisitState, restoreVisitState, serializeVisitStateWith } from './visit-state.js';
-import { SlotMap } from './slot-map.js';
+import { SlotCodec, SlotMap } from './slot-map.js';
 
 /** An event as the engine takes it: a stored event, plus its page title when the server knows it. */
 export type EngineEvent = StoredEvent & { pageTitle?: string | null };
@@ -206,13 +206,13 @@ export class RuleEngine {
     if (vs.keyed !== null) {
       for (const [key, st] of Object.entries(vs.keyed)) {
         const slot = rs.slotByKey.get(key);
-        if (slot !== undefined) moved.set(slot, st);
+        if (slot !== undefined) moved.set(slot, st, rs.slotCodecs[slot] as SlotCodec);
       }
       vs.keyed = null;
     } else if (old !== null) {
       for (const [slot, st] of vs.comps) {
         const to = rs.slotByKey.get(old.slotKeys[slot] ?? '');
-        if (to !== undefined) moved.set(to, st);
+        if (to !== undefined) moved.set(to, st, rs.slotCodecs[to] as SlotCodec);
       }
     }
     vs.comps = moved;
@@ -282,15 +282,14 @@ export class RuleEngine {
 
   /** Periodic sweep: drops window entries and partial matches that left their window. */
   private sweep(vs: VisitState, now: number): void {
-    const comps = (vs.rs as RuleSet).slotComps;
+    const rs = vs.rs as RuleSet;
     vs.comps.forEach((st, slot) => {
-      const comp = comps[slot];
+      const comp = rs.slotComps[slot];
       if (comp === undefined) return;
       const kept = pruneComponent(comp, st, now - vs.t0);
       if (kept === undefined) vs.comps.delete(slot);
-      else if (kept !== st) vs.comps.set(slot, kept);
+      else if (kept !== st) vs.comps.set(slot, kept, rs.slotCodecs[slot] as SlotCodec);
     });
-    vs.comps.compact();
   }
 
   private index(url: string): RuleIndex {
@@ -414,14 +413,15 @@ export class RuleEngine {
       const slot = ar.base + k;
       const before = vs.comps.get(slot);
       const after = stepBranch(comp, before, ev, ev.timestamp - vs.t0, c, done, this.counters);
-      if (after !== before) this.put(vs, slot, after);
+      // a count window may shift its (copied) list in place
+      if (after !== before || comp.kind === 'count') this.put(vs, slot, after);
     }
     if (done.length > 0) this.settle(vs, ar, done.splice(0), ev.timestamp, out);
   }
 
   private put(vs: VisitState, slot: number, st: unknown): void {
     if (st === undefined) vs.comps.delete(slot);
-    else vs.comps.set(slot, st);
+    else vs.comps.set(slot, st, (vs.rs as RuleSet).slotCodecs[slot] as SlotCodec);
   }
 
   /** Guard, refraction, actions and consumption for the completions of one rule at one evaluation point (§8.6–8). */
@@ -591,7 +591,7 @@ export class RuleEngine {
         last: vs.lb ?? this.stub(vs.li, n, vs.lp, vs.lt, ''),
         pageID: pg?.id ?? null,
         cutoff: n,
-        reject: () => vs.comps.set(slot, n),
+        reject: () => vs.comps.set(slot, n, SlotCodec.BOX),
       };
     } else {
       const page = pg as NonNullable<typeof pg>;
@@ -613,7 +613,7 @@ export class RuleEngine {
         last,
         pageID: page.id,
         cutoff: page.en,
-        reject: () => vs.comps.set(slot, page.en),
+        reject: () => vs.comps.set(slot, page.en, SlotCodec.BOX),
       };
     }
     this.settle(vs, ar, [completion], t, out);
@@ -627,9 +627,6 @@ export class RuleEngine {
   private computeNext(vs: VisitState): number {
     const timers = this.index(vs.pg?.url ?? '').timers;
     if (timers.length === 0) return Infinity;
-    // timers are in slot order: one forward walk over the visit's sorted states instead of a search per timer
-    const raw = vs.comps.raw();
-    let p = 0;
     let best = Infinity;
     for (let i = 0; i < timers.length; i++) {
       const tr = timers[i] as (typeof timers)[number];
@@ -642,9 +639,8 @@ export class RuleEngine {
         const pg = vs.pg;
         if (pg === null || pg.at + comp.forMs >= best || !vs.open.includes(pg.id)) continue;
       }
-      const slot = ar.base + tr.k;
-      while (p < raw.length && (raw[p] as number) < slot) p += 2;
-      const d = branchDeadline(comp, raw[p] === slot ? raw[p + 1] : undefined, vs);
+      // timers are in slot order: the map's lookups walk forward
+      const d = branchDeadline(comp, vs.comps.get(ar.base + tr.k), vs);
       if (d < best) best = d;
     }
     return best;

@@ -5,6 +5,7 @@
  * rule that cannot match it. Immutable: a reload builds a new one and visits move over between evaluation points.
  */
 import type { CompiledPackage, CompiledRule, Component } from './compile.js';
+import { SlotCodec } from './slot-map.js';
 
 /** A rule placed in a rule set. */
 export interface ActiveRule {
@@ -80,6 +81,14 @@ export function candidatesOf(
   return list;
 }
 
+/** Sequences hold arrays of partial matches; counts, windows and sets flat lists; the others one value. */
+const codecOf = (c: Component): SlotCodec =>
+  c.kind === 'sequence'
+    ? SlotCodec.SEQ
+    : c.kind === 'count' || c.kind === 'window' || c.kind === 'all'
+      ? SlotCodec.FLAT
+      : SlotCodec.BOX;
+
 const depth = (pkg: string): number => (pkg === 'default' ? 0 : pkg.split('.').length);
 
 export class RuleSet {
@@ -89,6 +98,8 @@ export class RuleSet {
   readonly slotByKey = new Map<string, number>();
   /** Component of each slot. */
   readonly slotComps: Component[] = [];
+  /** How each slot's state is packed in a visit (see `SlotMap`). */
+  readonly slotCodecs: SlotCodec[] = [];
   /** Stable key of each rule (by rank) for refraction records, and back. */
   readonly ruleKeys: string[] = [];
   readonly rankByRuleKey = new Map<string, number>();
@@ -125,6 +136,7 @@ export class RuleSet {
       for (const c of rule.comps) {
         this.slotKeys.push(c.key);
         this.slotComps.push(c);
+        this.slotCodecs.push(codecOf(c));
         this.slotByKey.set(c.key, slot++);
       }
       this.ruleKeys.push(rule.ruleKey);

@@ -1,106 +1,177 @@
 /**
- * A small map from component slot to state, stored as one sorted flat array `[slot, state, …]` of exact size.
- * A visit holds a few dozen component states; a `Map` would cost ~40 bytes per entry plus spare capacity, this
- * costs 16 bytes per entry, which is what keeps a visit with 100 rules small (spec/rules.md §12). Deleting leaves
- * a hole (`undefined` state) in place: states come and go on the same slots (a count fires and is consumed, then
- * starts again), and refilling a hole needs no reallocation of the whole array. Holes are compacted when they
- * pile up ({@link SlotMap.compact}).
+ * The component states of one visit, packed into one flat array of segments `[slot·4 + codec, length, …payload]`
+ * in slot order (spec/rules.md §12). A state kept as its own array costs ~48 bytes of headers and, being replaced
+ * on every change, survives young-generation GC only to become old-generation garbage; a visit holds a few dozen
+ * of them. Packed, a visit has one array for all its rules, updated in place (same length: overwritten; other
+ * length: the tail moves), and `get` hands out a short-lived copy in the shape the matchers use.
+ *
+ * Codecs: `BOX` keeps the value as one element (numbers, small objects); `FLAT` copies an array of scalars;
+ * `SEQ` stores an array of arrays (sequence partial matches) as `[length, …items]` records.
  */
 
+/** How a state is stored in its segment. */
+export const SlotCodec = { BOX: 0, FLAT: 1, SEQ: 2 } as const;
+export type SlotCodec = (typeof SlotCodec)[keyof typeof SlotCodec];
+
 const NONE: readonly unknown[] = Object.freeze([]);
-/** Holes tolerated before `compact` rebuilds the array. */
-const MAX_HOLES = 8;
 
 export class SlotMap {
-  private a: readonly unknown[] = NONE;
-  private holes = 0;
+  /** Segments in `[0, used)`; the rest is spare capacity (kept small: `a.length` is the capacity). */
+  private a: unknown[] = NONE as unknown[];
+  private used = 0;
+  private count = 0;
+  /** Memo of the last lookup, so ascending lookups (rules in rank order) walk forward only. */
+  private memoSlot = -1;
+  private memoPos = 0;
 
+  /** Segment position of `slot`, or `-(insertion position) - 1`. */
   private find(slot: number): number {
     const a = this.a;
-    let lo = 0;
-    let hi = (a.length >> 1) - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const s = a[mid * 2] as number;
-      if (s === slot) return mid * 2;
-      if (s < slot) lo = mid + 1;
-      else hi = mid - 1;
+    const used = this.used;
+    let j = 0;
+    if (slot >= this.memoSlot) j = this.memoPos;
+    while (j < used) {
+      const s = (a[j] as number) >> 2;
+      if (s >= slot) {
+        this.memoSlot = slot;
+        this.memoPos = j;
+        return s === slot ? j : -j - 1;
+      }
+      j += 2 + (a[j + 1] as number);
     }
-    return -(lo * 2) - 1;
+    this.memoSlot = slot;
+    this.memoPos = j;
+    return -j - 1;
   }
 
   get(slot: number): unknown {
-    const i = this.find(slot);
-    return i >= 0 ? this.a[i + 1] : undefined;
+    const j = this.find(slot);
+    if (j < 0) return undefined;
+    const a = this.a;
+    const len = a[j + 1] as number;
+    switch ((a[j] as number) & 3) {
+      case SlotCodec.BOX:
+        return a[j + 2];
+      case SlotCodec.FLAT: {
+        const out = new Array<unknown>(len);
+        for (let x = 0; x < len; x++) out[x] = a[j + 2 + x];
+        return out;
+      }
+      default: {
+        let items = 0;
+        for (let x = j + 2; x < j + 2 + len; x += 1 + (a[x] as number)) items++;
+        const out = new Array<unknown[]>(items);
+        for (let x = j + 2, o = 0; o < items; o++) {
+          const n = a[x] as number;
+          const item = new Array<unknown>(n);
+          for (let y = 0; y < n; y++) item[y] = a[x + 1 + y];
+          out[o] = item;
+          x += 1 + n;
+        }
+        return out;
+      }
+    }
   }
 
-  set(slot: number, state: unknown): void {
+  /** Stores `state` (`undefined` deletes) with `codec` (fixed per component kind). */
+  set(slot: number, state: unknown, codec: SlotCodec): void {
     if (state === undefined) return this.delete(slot);
-    const i = this.find(slot);
-    if (i >= 0) {
-      if (this.a[i + 1] === undefined) this.holes--;
-      (this.a as unknown[])[i + 1] = state;
-      return;
+    let len = 1;
+    if (codec === SlotCodec.FLAT) len = (state as unknown[]).length;
+    else if (codec === SlotCodec.SEQ) {
+      len = 0;
+      for (const item of state as unknown[][]) len += 1 + item.length;
     }
-    const at = -i - 1;
+    let j = this.find(slot);
+    if (j >= 0) this.resize(j + 2, this.a[j + 1] as number, len);
+    else {
+      j = -j - 1;
+      this.resize(j, 0, len + 2);
+      this.count++;
+    }
     const a = this.a;
-    const next = new Array<unknown>(a.length + 2);
-    for (let j = 0; j < at; j++) next[j] = a[j];
-    next[at] = slot;
-    next[at + 1] = state;
-    for (let j = at; j < a.length; j++) next[j + 2] = a[j];
-    this.a = next;
+    a[j] = slot * 4 + codec;
+    a[j + 1] = len;
+    if (codec === SlotCodec.BOX) a[j + 2] = state;
+    else if (codec === SlotCodec.FLAT) {
+      const s = state as unknown[];
+      for (let x = 0; x < len; x++) a[j + 2 + x] = s[x];
+    } else {
+      let o = j + 2;
+      for (const item of state as unknown[][]) {
+        a[o++] = item.length;
+        for (let y = 0; y < item.length; y++) a[o++] = item[y];
+      }
+    }
   }
 
   delete(slot: number): void {
-    const i = this.find(slot);
-    if (i < 0 || this.a[i + 1] === undefined) return;
-    (this.a as unknown[])[i + 1] = undefined;
-    this.holes++;
+    const j = this.find(slot);
+    if (j < 0) return;
+    this.resize(j, 2 + (this.a[j + 1] as number), 0);
+    this.count--;
   }
 
-  /** Drops the holes when there are more than a few (or all entries are holes). */
-  compact(): void {
+  /**
+   * Makes the `from`-element region at `at` `to` elements long, moving the tail: in place while the capacity
+   * allows, else into a new array with an eighth of spare room (not the 50 % of `push`).
+   */
+  private resize(at: number, from: number, to: number): void {
+    if (from === to) return;
+    this.memoSlot = -1;
+    this.memoPos = 0;
     const a = this.a;
-    const live = (a.length >> 1) - this.holes;
-    if (this.holes === 0 || (this.holes <= MAX_HOLES && live > 0)) return;
-    this.holes = 0;
-    if (live === 0) {
-      this.a = NONE;
+    const used = this.used;
+    const need = used + to - from;
+    this.used = need;
+    if (need > a.length || a.length - need > 32 + (need >> 2)) {
+      const b = new Array<unknown>(need + (need >> 3) + 4);
+      for (let x = 0; x < at; x++) b[x] = a[x];
+      for (let x = at + from, y = at + to; x < used; x++, y++) b[y] = a[x];
+      this.a = b;
       return;
     }
-    const next = new Array<unknown>(live * 2);
-    for (let j = 0, o = 0; j < a.length; j += 2) {
-      if (a[j + 1] === undefined) continue;
-      next[o++] = a[j];
-      next[o++] = a[j + 1];
+    const d = to - from;
+    if (d > 0) for (let x = used - 1; x >= at + from; x--) a[x + d] = a[x];
+    else {
+      for (let x = at + from; x < used; x++) a[x + d] = a[x];
+      for (let x = need; x < used; x++) a[x] = undefined;
     }
-    this.a = next;
   }
 
   /** Number of slots with a state. */
   get size(): number {
-    return (this.a.length >> 1) - this.holes;
+    return this.count;
   }
 
   clear(): void {
-    this.a = NONE;
-    this.holes = 0;
+    this.a = NONE as unknown[];
+    this.used = 0;
+    this.count = 0;
+    this.memoSlot = -1;
+    this.memoPos = 0;
   }
 
-  /** The raw sorted `[slot, state, …]` array (states may be `undefined`); read-only, for merge walks. */
-  raw(): readonly unknown[] {
-    return this.a;
-  }
-
-  /** Calls `fn` for each entry with a state, in slot order; `fn` may set or delete entries. */
-  forEach(fn: (state: unknown, slot: number) => void): void {
+  /** Slots with a state, in order. */
+  slots(): number[] {
     const a = this.a;
-    for (let j = 0; j < a.length; j += 2) if (a[j + 1] !== undefined) fn(a[j + 1], a[j] as number);
+    const out: number[] = [];
+    for (let j = 0; j < this.used; j += 2 + (a[j + 1] as number)) out.push((a[j] as number) >> 2);
+    return out;
+  }
+
+  /** Calls `fn` for each entry, in slot order; `fn` may set or delete entries. */
+  forEach(fn: (state: unknown, slot: number) => void): void {
+    for (const slot of this.slots()) {
+      const st = this.get(slot);
+      if (st !== undefined) fn(st, slot);
+    }
   }
 
   *[Symbol.iterator](): IterableIterator<[number, unknown]> {
-    const a = this.a;
-    for (let j = 0; j < a.length; j += 2) if (a[j + 1] !== undefined) yield [a[j] as number, a[j + 1]];
+    for (const slot of this.slots()) {
+      const st = this.get(slot);
+      if (st !== undefined) yield [slot, st];
+    }
   }
 }
