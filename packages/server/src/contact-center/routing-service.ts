@@ -10,12 +10,13 @@ import { initialAgentStatus, route, transitionAgent } from '@beckon/core/routing
 import type {
   AgentCommand,
   AgentStatus,
-  Channel,
   QueueDef,
   RoutingAgent,
   WaitingInteraction,
 } from '@beckon/core/routing';
 import type { AgentStreamHub } from './agent-stream.js';
+import { eligibleQueues, toRoutingAgent } from './routing-view.js';
+import type { LiveAgent } from './routing-view.js';
 import { wrongState } from './errors.js';
 import type { Scheduler } from './scheduler.js';
 import type { AgentRecord } from './types.js';
@@ -32,18 +33,6 @@ export interface RoutingHooks {
   interactionsOf(agentId: string): unknown[];
 }
 
-export interface LiveAgent {
-  record: AgentRecord;
-  status: AgentStatus;
-  place: string | null;
-  /** Interactions offered to the agent → channel and the cancel of its invite timeout. */
-  offers: Map<string, { channel: Channel; cancel: () => void }>;
-  /** Interactions connected to the agent → channel. */
-  connected: Map<string, Channel>;
-  cancelAfterChatWork: (() => void) | null;
-  cancelGrace: (() => void) | null;
-}
-
 export interface RoutingServiceOptions {
   now: () => number;
   scheduler: Scheduler;
@@ -54,6 +43,8 @@ export interface RoutingServiceOptions {
   /** Called on every change of agent availability (bus topic `agents.changed`). */
   onAgentsChanged?: () => void;
 }
+
+export type { LiveAgent } from './routing-view.js';
 
 export class RoutingService {
   readonly agents = new Map<string, LiveAgent>();
@@ -124,13 +115,7 @@ export class RoutingService {
 
   /** Names of the queues the agent is eligible for on some channel. */
   queuesOf(record: AgentRecord): string[] {
-    return [...this.queues.values()]
-      .filter(
-        (q) =>
-          q.groups.some((g) => record.groups.includes(g)) &&
-          Object.entries(q.requiredSkills).every(([skill, level]) => (record.skills[skill] ?? 0) >= level),
-      )
-      .map((q) => q.name);
+    return eligibleQueues(record, this.queues);
   }
 
   /** Applies an agent command (ready, notReady, ...) or throws 409 wrongState. */
@@ -270,21 +255,7 @@ export class RoutingService {
 
   /** Routing agents as the core policy sees them (logged in only). */
   routingAgents(): RoutingAgent[] {
-    const out: RoutingAgent[] = [];
-    for (const agent of this.agents.values()) {
-      const active: Record<Channel, number> = { chat: 0, callback: 0 };
-      for (const offer of agent.offers.values()) active[offer.channel]++;
-      for (const channel of agent.connected.values()) active[channel]++;
-      out.push({
-        agentId: agent.record.agentId,
-        status: agent.status,
-        groups: agent.record.groups,
-        skills: agent.record.skills,
-        capacity: agent.record.capacity,
-        active,
-      });
-    }
-    return out;
+    return [...this.agents.values()].map(toRoutingAgent);
   }
 
   /** Runs the policy and sends the invitations it decides; re-entrant calls are folded into one more pass. */
