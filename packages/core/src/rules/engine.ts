@@ -406,7 +406,7 @@ export class RuleEngine {
         );
     }
     const done = this.completions;
-    done.length = 0;
+    if (done.length !== 0) done.length = 0;
     for (let k = 0; k < r.branchCount; k++) {
       const comp = comps[k] as Component;
       if (comp.kind === 'idle' || comp.kind === 'dwell') continue;
@@ -639,8 +639,7 @@ export class RuleEngine {
         const pg = vs.pg;
         if (pg === null || pg.at + comp.forMs >= best || !vs.open.includes(pg.id)) continue;
       }
-      // timers are in slot order: the map's lookups walk forward
-      const d = branchDeadline(comp, vs.comps.get(ar.base + tr.k), vs);
+      const d = branchDeadline(comp, vs.comps.getBox(ar.base + tr.k), vs);
       if (d < best) best = d;
     }
     return best;

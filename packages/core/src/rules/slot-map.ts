@@ -6,7 +6,9 @@
  * length: the tail moves), and `get` hands out a short-lived copy in the shape the matchers use.
  *
  * Codecs: `BOX` keeps the value as one element (numbers, small objects); `FLAT` copies an array of scalars;
- * `SEQ` stores an array of arrays (sequence partial matches) as `[length, …items]` records.
+ * `SEQ` stores an array of arrays (sequence partial matches) as `[length, …items]` records. Boxed states (the
+ * timers: absence, idle, dwell) live apart in a short sorted `[slot, value, …]` array, because the next-deadline
+ * check reads them after every event; a deleted one leaves a hole (`undefined`) that the same slot refills.
  */
 
 /** How a state is stored in its segment. */
@@ -20,6 +22,8 @@ export class SlotMap {
   private a: unknown[] = NONE as unknown[];
   private used = 0;
   private count = 0;
+  /** Boxed states: sorted `[slot, value, …]`, `undefined` value = hole. */
+  private b: unknown[] = NONE as unknown[];
   /** Memo of the last lookup, so ascending lookups (rules in rank order) walk forward only. */
   private memoSlot = -1;
   private memoPos = 0;
@@ -44,14 +48,56 @@ export class SlotMap {
     return -j - 1;
   }
 
+  private findBox(slot: number): number {
+    const b = this.b;
+    let lo = 0;
+    let hi = (b.length >> 1) - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = b[mid * 2] as number;
+      if (s === slot) return mid * 2;
+      if (s < slot) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -(lo * 2) - 1;
+  }
+
+  /** A boxed state (of a component whose codec is `BOX`), without looking at the other segments. */
+  getBox(slot: number): unknown {
+    const i = this.findBox(slot);
+    return i >= 0 ? this.b[i + 1] : undefined;
+  }
+
+  private setBox(slot: number, state: unknown): void {
+    const i = this.findBox(slot);
+    if (i >= 0) {
+      if (this.b[i + 1] === undefined) {
+        if (state === undefined) return;
+        this.count++;
+      } else if (state === undefined) this.count--;
+      this.b[i + 1] = state;
+      return;
+    }
+    if (state === undefined) return;
+    const at = -i - 1;
+    const b = this.b;
+    const next = new Array<unknown>(b.length + 2);
+    for (let j = 0; j < at; j++) next[j] = b[j];
+    next[at] = slot;
+    next[at + 1] = state;
+    for (let j = at; j < b.length; j++) next[j + 2] = b[j];
+    this.b = next;
+    this.count++;
+  }
+
   get(slot: number): unknown {
+    const box = this.getBox(slot);
+    if (box !== undefined) return box;
     const j = this.find(slot);
     if (j < 0) return undefined;
     const a = this.a;
     const len = a[j + 1] as number;
     switch ((a[j] as number) & 3) {
-      case SlotCodec.BOX:
-        return a[j + 2];
       case SlotCodec.FLAT: {
         const out = new Array<unknown>(len);
         for (let x = 0; x < len; x++) out[x] = a[j + 2 + x];
@@ -75,6 +121,7 @@ export class SlotMap {
 
   /** Stores `state` (`undefined` deletes) with `codec` (fixed per component kind). */
   set(slot: number, state: unknown, codec: SlotCodec): void {
+    if (codec === SlotCodec.BOX) return this.setBox(slot, state);
     if (state === undefined) return this.delete(slot);
     let len = 1;
     if (codec === SlotCodec.FLAT) len = (state as unknown[]).length;
@@ -92,8 +139,7 @@ export class SlotMap {
     const a = this.a;
     a[j] = slot * 4 + codec;
     a[j + 1] = len;
-    if (codec === SlotCodec.BOX) a[j + 2] = state;
-    else if (codec === SlotCodec.FLAT) {
+    if (codec === SlotCodec.FLAT) {
       const s = state as unknown[];
       for (let x = 0; x < len; x++) a[j + 2 + x] = s[x];
     } else {
@@ -106,6 +152,7 @@ export class SlotMap {
   }
 
   delete(slot: number): void {
+    if (this.getBox(slot) !== undefined) return this.setBox(slot, undefined);
     const j = this.find(slot);
     if (j < 0) return;
     this.resize(j, 2 + (this.a[j + 1] as number), 0);
@@ -146,6 +193,7 @@ export class SlotMap {
 
   clear(): void {
     this.a = NONE as unknown[];
+    this.b = NONE as unknown[];
     this.used = 0;
     this.count = 0;
     this.memoSlot = -1;
@@ -155,9 +203,11 @@ export class SlotMap {
   /** Slots with a state, in order. */
   slots(): number[] {
     const a = this.a;
+    const b = this.b;
     const out: number[] = [];
     for (let j = 0; j < this.used; j += 2 + (a[j + 1] as number)) out.push((a[j] as number) >> 2);
-    return out;
+    for (let j = 0; j < b.length; j += 2) if (b[j + 1] !== undefined) out.push(b[j] as number);
+    return out.sort((x, y) => x - y);
   }
 
   /** Calls `fn` for each entry, in slot order; `fn` may set or delete entries. */
