@@ -64,6 +64,8 @@ export function agentRoutes(app: FastifyInstance, cc: ContactCenter): void {
       reasonCode: status.reasonCode,
       afterChatWork: status.afterChatWork,
       interactions: routing.hooks.interactionsOf(agentId),
+      /** The stream seq this answer reflects: open the stream with `lastSeq` = this. */
+      lastSeq: cc.stream.head(agentId),
     };
   });
 

@@ -36,9 +36,14 @@ function open(query: string, headers: Record<string, string> = {}) {
 }
 
 describe('WebSocket /server/agent/stream', () => {
-  it('refuses a missing or unknown token with HTTP 401', async () => {
-    await expect(open('').opened).rejects.toThrow('HTTP 401');
-    await expect(open('?token=nope').opened).rejects.toThrow('HTTP 401');
+  it('closes the stream with 4401 without a valid session token', async () => {
+    for (const query of ['', '?token=nope']) {
+      const s = open(query);
+      await s.opened;
+      const code = await new Promise<number>((resolve) => s.ws.once('close', (c) => resolve(c)));
+      expect(code).toBe(4401);
+      expect(s.events).toEqual([]);
+    }
   });
 
   it('streams events live, resumes with lastSeq after a reconnect, and resyncs without one', async () => {

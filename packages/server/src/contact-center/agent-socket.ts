@@ -1,7 +1,7 @@
 /**
  * The agent stream's WebSocket endpoint, `/server/agent/stream?lastSeq=n` (spec §6), on the app's HTTP server.
- * The upgrade is authenticated with the session token (`Authorization: Bearer` or `token=` for browsers) before
- * the socket opens (else HTTP 401). The server pings every 25 s and drops a socket that misses a pong: that is
+ * The upgrade is authenticated with the session token (`Authorization: Bearer` or `token=` for browsers); without
+ * a valid session the socket is closed at once with code 4401. The server pings every 25 s and drops a socket that misses a pong: that is
  * the heartbeat that starts the agent's disconnect grace period. The stream is server-to-client only.
  */
 import type { IncomingMessage } from 'node:http';
@@ -12,6 +12,8 @@ import type { WebSocket } from 'ws';
 import type { ContactCenter } from './contact-center.js';
 
 export const STREAM_PATH = '/server/agent/stream';
+/** Close code of a stream opened without a valid agent session. */
+export const CLOSE_UNAUTHORIZED = 4401;
 
 export function installAgentSocket(app: FastifyInstance, cc: ContactCenter, pingMs = 25_000): void {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
@@ -30,10 +32,14 @@ export function installAgentSocket(app: FastifyInstance, cc: ContactCenter, ping
       url.searchParams.get('token');
     const rawSeq = url.searchParams.get('lastSeq');
     if (rawSeq !== null && !/^\d{1,15}$/.test(rawSeq)) return refuse(socket, 400, 'Bad Request');
-    if (!token) return refuse(socket, 401, 'Unauthorized');
+    // A browser cannot read an HTTP status from a failed upgrade: an unknown session gets the socket and close
+    // code 4401 at once, so the desktop stops reconnecting and signs in again.
+    const unauthorized = () =>
+      wss.handleUpgrade(request, socket, head, (ws) => ws.close(CLOSE_UNAUTHORIZED, 'unauthorized'));
+    if (!token) return unauthorized();
     cc.auth.session(token).then(
       (principal) => {
-        if (!principal) return refuse(socket, 401, 'Unauthorized');
+        if (!principal) return unauthorized();
         wss.handleUpgrade(request, socket, head, (ws) => {
           alive.set(ws, true);
           ws.on('pong', () => alive.set(ws, true));
