@@ -10,10 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { build } from '../../packages/tracker/build.mjs';
 import { createTestApp, type TestApp } from '../../packages/server/src/testing/test-app.js';
-import {
-  notificationsFeature,
-  type NotificationsService,
-} from '../../packages/server/src/notifications/notifications-feature.js';
+import type { NotificationsService } from '../../packages/server/src/notifications/notifications-feature.js';
 import { launch, page as snippetPage } from '../e2e-tracker/harness.js';
 
 /** One request the fake endpoints received. */
@@ -46,7 +43,7 @@ export async function startWidgetHarness(): Promise<WidgetHarness> {
   const dist = await mkdtemp(join(tmpdir(), 'beckon-e2e-widgets-'));
   await build({ outDir: dist, quiet: true });
   const t = await createTestApp({ start: Date.now() });
-  const hub = await notificationsFeature(t.app, t);
+  const hub = t.services.notifications;
   const pages = new Map<string, string>();
   const received: Received[] = [];
   const fake = { engageStatus: 201, after: [] as unknown[] };

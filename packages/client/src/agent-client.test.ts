@@ -84,7 +84,7 @@ describe('agent client', () => {
         status: 401,
         body: { code: 'unauthorized', message: 'bad credentials' },
       },
-      'POST /server/agent/logout': { status: 409, body: { code: 'wrongState', message: 'active chats' } },
+      'POST /server/agent/logout': { status: 409, body: { code: 'someFutureCode', message: 'active chats' } },
     });
     const client = createAgentClient({ baseUrl: 'http://beckon.test', fetch: f.fetch });
     const e1 = await client.signIn('x', 'y').catch((e: unknown) => e);

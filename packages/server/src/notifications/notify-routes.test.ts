@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, testVisit, type TestApp } from '../testing/test-app.js';
 import type { PushMessage } from './hub.js';
-import { notificationsFeature } from './notifications-feature.js';
 
 let t: TestApp;
 const pushed: Array<[string, PushMessage]> = [];
@@ -9,7 +8,7 @@ const visit = testVisit();
 
 beforeAll(async () => {
   t = await createTestApp();
-  const hub = await notificationsFeature(t.app, t);
+  const hub = t.services.notifications;
   const push = hub.push.bind(hub);
   hub.push = (v, m) => {
     pushed.push([v, m]);

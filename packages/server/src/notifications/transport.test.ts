@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import WebSocket from 'ws';
 import { createTestApp, testVisit, type TestApp, type TestVisit } from '../testing/test-app.js';
-import { notificationsFeature, type NotificationsService } from './notifications-feature.js';
+import type { NotificationsService } from './notifications-feature.js';
 
 let t: TestApp;
 let hub: NotificationsService;
@@ -11,7 +11,7 @@ let visit: TestVisit;
 
 beforeAll(async () => {
   t = await createTestApp({ config: { notifications: { maxBufferedPerVisit: 5 } } });
-  hub = await notificationsFeature(t.app, t);
+  hub = t.services.notifications;
   base = await t.app.listen({ host: '127.0.0.1', port: 0 });
   visit = testVisit();
   expect((await t.send([visit.event({ eventType: 'SYSTEM', eventName: 'PageEntered' })])).statusCode).toBe(
