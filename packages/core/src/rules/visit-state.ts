@@ -85,6 +85,9 @@ export interface VisitState {
   next: number;
 }
 
+/** Shared empty list of a fresh visit (never mutated: the engine replaces a list to grow it). */
+const NO_STRINGS: readonly string[] = Object.freeze([]);
+
 /** A fresh state for a visit. */
 export function newVisitState(visitID: string, globalVisitID: string): VisitState {
   return {
@@ -98,8 +101,8 @@ export function newVisitState(visitID: string, globalVisitID: string): VisitStat
     lp: '',
     lt: 0,
     lb: null,
-    cats: [],
-    open: [],
+    cats: NO_STRINGS as string[],
+    open: NO_STRINGS as string[],
     pg: null,
     facts: null,
     visitor: null,
