@@ -132,7 +132,9 @@ describe('chat', () => {
     await f.visitor(token, 'POST', `/server/chat/${id}/typing`, { typing: true });
     expect(agent.events.filter((e) => e.Event === 'EventTyping')).toHaveLength(2);
     expect((await agent.call('POST', `/interactions/${id}/typing`, { typing: true })).statusCode).toBe(204);
-    expect(f.hub.chat(visit.visitID, 'typing')).toEqual([{ type: 'typing', from: 'Amy', typing: true }]);
+    expect(f.hub.chat(visit.visitID, 'typing')).toEqual([
+      { type: 'typing', from: { type: 'agent', name: 'Amy' }, typing: true },
+    ]);
   });
 
   it('ends when the agent releases: agentLeft, ended, EventReleased; transcript kept with the visit', async () => {

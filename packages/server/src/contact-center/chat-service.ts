@@ -82,7 +82,11 @@ export class ChatService {
     if (typing) this.#lastTyping.set(key, now);
     else this.#lastTyping.delete(key);
     if (from.type === 'agent')
-      this.#interactions.frame(rec.visitID, { type: 'typing', from: from.name, typing });
+      this.#interactions.frame(rec.visitID, {
+        type: 'typing',
+        from: { type: 'agent', name: from.name },
+        typing,
+      });
     else if (rec.agentId !== null)
       this.#stream.emit(rec.agentId, {
         Event: 'EventTyping',

@@ -77,6 +77,7 @@ export async function createContactCenter(beckon: BeckonApp, options: ContactCen
   });
   const queueFeedback = new QueueFeedback({ interactions, routing, now, scheduler });
   feedback.current = queueFeedback;
+  interactions.queueInfo = (id) => queueFeedback.last(id);
   const chat = new ChatService({ interactions, store, stream });
   const callbacks = new CallbackService({ interactions, routing, stream });
   const engagements = new EngagementService({

@@ -41,6 +41,8 @@ export class InteractionService {
   readonly engagements = new Map<string, EngagementRecord>();
   readonly byVisit = new Map<string, Set<string>>();
   queueRecords: ReadonlyMap<string, QueueRecord> = new Map();
+  /** The last `{position, ewtSec}` told to a waiting visitor (for `restore`). */
+  queueInfo: (interactionId: string) => { position: number; ewtSec: number } | null = () => null;
   readonly mutex = new KeyedMutex();
   readonly #timers = new Map<string, Map<string, () => void>>();
   readonly #o: InteractionServiceOptions;
@@ -329,8 +331,9 @@ export class InteractionService {
         interactionId: id,
         token: rec.token,
         state: rec.state,
+        mediaType: rec.mediaType,
         messages: messages.map(forVisitor),
-        ...(rec.state === 'queued' ? { queue: rec.queue } : {}),
+        ...(rec.state === 'queued' && this.queueInfo(id) ? { queue: this.queueInfo(id) } : {}),
       });
     }
   }

@@ -52,6 +52,12 @@ export class QueueFeedback {
     return list.reduce((sum, h) => sum + h.ms, 0) / list.length / 1000;
   }
 
+  /** The position and wait last sent for a chat, if any. */
+  last(interactionId: string): { position: number; ewtSec: number } | null {
+    const sent = this.#sent.get(interactionId);
+    return sent ? { position: sent.position, ewtSec: sent.ewtSec } : null;
+  }
+
   /** Recomputes positions and sends the changed ones (throttled). */
   update(): void {
     const { routing, interactions } = this.#o;

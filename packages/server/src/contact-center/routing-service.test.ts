@@ -84,6 +84,19 @@ describe('routing', () => {
     expect(f.hub.chat(f.cc.interactions.live.get(id)!.visitID, 'queue')).toEqual([
       { type: 'queue', position: 1, ewtSec: 100 },
     ]);
+    // A new page of the waiting visitor gets the chat back, with its place in the queue.
+    const visitId = f.cc.interactions.live.get(id)!.visitID;
+    f.hub.connect(visitId, 'F'.repeat(32));
+    await f.settle();
+    expect(f.hub.chat(visitId, 'restore')).toEqual([
+      expect.objectContaining({
+        interactionId: id,
+        state: 'queued',
+        mediaType: 'chat',
+        queue: { position: 1, ewtSec: 100 },
+        messages: [],
+      }),
+    ]);
     await a1.call('POST', '/ready');
     expect(invites(a1).map((e) => e.InteractionID)).toEqual([id]);
     await a1.call('POST', '/notReady', { reasonCode: 'Break' });
