@@ -70,6 +70,39 @@ export class PacingService {
     return out;
   }
 
+  /**
+   * Synchronous figures for `_x.beckon.pacing(channel, queue)` of strategies (spec §3): from the live state only,
+   * with `invited` (`P`) supplied by the caller, which owns proactive invitations. Unknown queue → all zero.
+   */
+  snapshot(
+    channel: Channel,
+    queueName: string,
+    invited = 0,
+  ): { freeProactive: number; free: number; readyAgents: number; queued: number; reactiveState: number } {
+    const { routing, interactions, config } = this.#o;
+    const queue = routing.queues.get(queueName);
+    if (!queue || !queue.channels.includes(channel))
+      return { freeProactive: 0, free: 0, readyAgents: 0, queued: 0, reactiveState: 0 };
+    let waiting = 0;
+    for (const w of routing.waiting.values())
+      if (w.queue === queueName && w.channel === channel && w.offeredTo === null) waiting++;
+    for (const i of interactions.live.values())
+      if (i.queue === queueName && i.mediaType === channel && i.state === 'registration') waiting++;
+    const figures = pacingFor(queue, channel, routing.routingAgents(), waiting, invited, {
+      algorithm: config.pacing.algorithm,
+      reactiveShare: config.pacing.reactiveShare,
+      acceptanceRate: 0.2,
+      gain: this.#gain.get(queueName)?.gain ?? 1,
+    });
+    return {
+      freeProactive: figures.freeProactive,
+      free: figures.F,
+      readyAgents: figures.R,
+      queued: figures.Q,
+      reactiveState: figures.reactiveState,
+    };
+  }
+
   /** `reactiveState` over the listed queues (all of the channel when none), from their summed figures. */
   async reactiveState(channel: Channel, queues: readonly string[] = []): Promise<number> {
     return combinedReactiveState(await this.state(channel, queues));

@@ -148,6 +148,15 @@ describe('pacing', () => {
       expect(
         (await f2.t.app.inject({ method: 'GET', url: '/server/data/pacing/state?channel=chat' })).statusCode,
       ).toBe(401);
+      expect(f2.cc.pacing.snapshot('chat', 'sales')).toEqual({
+        freeProactive: 2,
+        free: 4,
+        readyAgents: 1,
+        queued: 0,
+        reactiveState: 1,
+      });
+      expect(f2.cc.pacing.snapshot('chat', 'sales', 2).freeProactive).toBe(0);
+      expect(f2.cc.pacing.snapshot('callback', 'nope').freeProactive).toBe(0);
       await p1.call('POST', '/notReady', { reasonCode: 'Break' });
       expect(await state()).toBe(0);
       expect(await state('&groups=unknown')).toBe(0);
