@@ -22,6 +22,7 @@ import { realScheduler } from './scheduler.js';
 import type { Scheduler } from './scheduler.js';
 import type { AgentRecord, QueueRecord } from './types.js';
 import { forwardVisitActivity } from './visit-activity.js';
+import { VisitorPresence } from './visitor-presence.js';
 
 export interface ContactCenterOptions {
   hub: NotificationHub;
@@ -79,6 +80,11 @@ export async function createContactCenter(beckon: BeckonApp, options: ContactCen
   feedback.current = queueFeedback;
   interactions.queueInfo = (id) => queueFeedback.last(id);
   const chat = new ChatService({ interactions, store, stream });
+  const presence = new VisitorPresence({
+    interactions,
+    store,
+    isConnected: (visitId) => options.hub.isConnected(visitId),
+  });
   const callbacks = new CallbackService({ interactions, routing, stream });
   const engagements = new EngagementService({
     driver: beckon.store.driver,
@@ -195,7 +201,7 @@ export async function createContactCenter(beckon: BeckonApp, options: ContactCen
         if (engagement) interactions.engagements.set(engagement.engagementId, engagement);
         rec.agentId = null;
         if (rec.state !== 'registration') interactions.enqueue(rec, true);
-        interactions.visitorDisconnected(rec.visitID);
+        presence.disconnected(rec.visitID);
       } else if (rec.state === 'scheduled' || rec.state === 'requested' || rec.state === 'dialled') {
         interactions.live.set(rec.interactionId, rec);
         const engagement = await store.getEngagement(rec.engagementId);
@@ -211,8 +217,8 @@ export async function createContactCenter(beckon: BeckonApp, options: ContactCen
     bus.subscribe('events.stored', (events) =>
       forwardVisitActivity(events, { interactions, routing, stream }),
     ),
-    options.hub.onConnect((visitId) => void interactions.visitorConnected(visitId).catch(log)),
-    options.hub.onDisconnect((visitId) => interactions.visitorDisconnected(visitId)),
+    options.hub.onConnect((visitId) => void presence.connected(visitId).catch(log)),
+    options.hub.onDisconnect((visitId) => presence.disconnected(visitId)),
   ];
 
   await reloadQueues();

@@ -17,9 +17,6 @@ import type { EngagementRecord, InteractionRecord, InteractionState, QueueRecord
 
 export const newId = (): string => randomBytes(16).toString('hex').toUpperCase();
 
-/** Interaction states in which a chat is still running. */
-const CHAT_OPEN: readonly InteractionState[] = ['registration', 'queued', 'connected'];
-
 export interface InteractionServiceOptions {
   now: () => number;
   scheduler: Scheduler;
@@ -164,7 +161,7 @@ export class InteractionService {
     } else if (rec.state === 'queued') {
       this.enqueue(rec, false);
     }
-    if (rec.mediaType === 'chat' && !this.#o.hub.isConnected(rec.visitID)) this.#armVisitorGone(rec);
+    if (rec.mediaType === 'chat' && !this.#o.hub.isConnected(rec.visitID)) this.armVisitorGone(rec);
     return rec;
   }
 
@@ -258,7 +255,11 @@ export class InteractionService {
       this.byVisit.get(rec.visitID)?.delete(interactionId);
       for (const cancel of this.#timers.get(interactionId)?.values() ?? []) cancel();
       this.#timers.delete(interactionId);
-      this.#o.routing.withdraw(interactionId, 'visitorLeft');
+      // An invitation still open is revoked: the visitor left, or the chat timed out in the queue.
+      this.#o.routing.withdraw(
+        interactionId,
+        reason === 'queueTimeout' || reason === 'registrationExpired' ? 'timeout' : 'visitorLeft',
+      );
       const terminal: InteractionState = rec.mediaType === 'chat' ? 'ended' : 'done';
       rec.state = terminal;
       rec.endedAt = now;
@@ -310,35 +311,8 @@ export class InteractionService {
     this.enqueue(rec, true);
   }
 
-  /** The visit's push connection closed: its open chats end after the visitor-gone timeout (spec §7). */
-  visitorDisconnected(visitId: string): void {
-    if (this.#o.hub.isConnected(visitId)) return;
-    for (const id of this.byVisit.get(visitId) ?? []) {
-      const rec = this.live.get(id);
-      if (rec && rec.mediaType === 'chat') this.#armVisitorGone(rec);
-    }
-  }
-
-  /** A page of the visit connected: cancel visitor-gone and restore open chats with the last 50 messages. */
-  async visitorConnected(visitId: string): Promise<void> {
-    for (const id of [...(this.byVisit.get(visitId) ?? [])]) {
-      const rec = this.live.get(id);
-      if (!rec || rec.mediaType !== 'chat' || !CHAT_OPEN.includes(rec.state)) continue;
-      this.cancelTimer(rec, 'visitorGone');
-      const messages = await this.#o.store.lastMessages(id, 50);
-      this.frame(visitId, {
-        type: 'restore',
-        interactionId: id,
-        token: rec.token,
-        state: rec.state,
-        mediaType: rec.mediaType,
-        messages: messages.map(forVisitor),
-        ...(rec.state === 'queued' && this.queueInfo(id) ? { queue: this.queueInfo(id) } : {}),
-      });
-    }
-  }
-
-  #armVisitorGone(rec: InteractionRecord): void {
+  /** Ends the chat `visitorGone` unless a page of the visit connects within `chat.visitorGoneTimeoutSec`. */
+  armVisitorGone(rec: InteractionRecord): void {
     this.timer(rec, 'visitorGone', this.#o.now() + this.#o.visitorGoneTimeoutSec * 1000, () => {
       if (!this.#o.hub.isConnected(rec.visitID)) void this.end(rec.interactionId, 'visitorGone');
     });
