@@ -1,5 +1,5 @@
 /**
- * The component states of one visit, packed into one flat array of segments `[slot·4 + codec, length, …payload]`
+ * The component states of one visit, packed into one flat array of segments `[header, …payload]`
  * in slot order (spec/rules.md §12). A state kept as its own array costs ~48 bytes of headers and, being replaced
  * on every change, survives young-generation GC only to become old-generation garbage; a visit holds a few dozen
  * of them. Packed, a visit has one array for all its rules, updated in place (same length: overwritten; other
@@ -16,6 +16,15 @@ export const SlotCodec = { BOX: 0, FLAT: 1, SEQ: 2 } as const;
 export type SlotCodec = (typeof SlotCodec)[keyof typeof SlotCodec];
 
 const NONE: readonly unknown[] = Object.freeze([]);
+
+/**
+ * Segment header: `slot · 2^17 + length · 2 + (codec === SEQ)`, a small integer for up to 16,384 slots (beyond,
+ * an exact double). Lengths stay under 2^16: a sequence holds at most 64 partial matches of at most 70 fields.
+ */
+const header = (slot: number, len: number, codec: SlotCodec): number =>
+  slot * 131072 + len * 2 + (codec === SlotCodec.SEQ ? 1 : 0);
+const slotOf = (h: number): number => Math.floor(h / 131072);
+const lenOf = (h: number): number => Math.floor(h / 2) % 65536;
 
 export class SlotMap {
   /** Segments in `[0, used)`; the rest is spare capacity (kept small: `a.length` is the capacity). */
@@ -35,13 +44,14 @@ export class SlotMap {
     let j = 0;
     if (slot >= this.memoSlot) j = this.memoPos;
     while (j < used) {
-      const s = (a[j] as number) >> 2;
+      const h = a[j] as number;
+      const s = slotOf(h);
       if (s >= slot) {
         this.memoSlot = slot;
         this.memoPos = j;
         return s === slot ? j : -j - 1;
       }
-      j += 2 + (a[j + 1] as number);
+      j += 1 + lenOf(h);
     }
     this.memoSlot = slot;
     this.memoPos = j;
@@ -96,27 +106,24 @@ export class SlotMap {
     const j = this.find(slot);
     if (j < 0) return undefined;
     const a = this.a;
-    const len = a[j + 1] as number;
-    switch ((a[j] as number) & 3) {
-      case SlotCodec.FLAT: {
-        const out = new Array<unknown>(len);
-        for (let x = 0; x < len; x++) out[x] = a[j + 2 + x];
-        return out;
-      }
-      default: {
-        let items = 0;
-        for (let x = j + 2; x < j + 2 + len; x += 1 + (a[x] as number)) items++;
-        const out = new Array<unknown[]>(items);
-        for (let x = j + 2, o = 0; o < items; o++) {
-          const n = a[x] as number;
-          const item = new Array<unknown>(n);
-          for (let y = 0; y < n; y++) item[y] = a[x + 1 + y];
-          out[o] = item;
-          x += 1 + n;
-        }
-        return out;
-      }
+    const h = a[j] as number;
+    const len = lenOf(h);
+    if (h % 2 === 0) {
+      const out = new Array<unknown>(len);
+      for (let x = 0; x < len; x++) out[x] = a[j + 1 + x];
+      return out;
     }
+    let items = 0;
+    for (let x = j + 1; x < j + 1 + len; x += 1 + (a[x] as number)) items++;
+    const out = new Array<unknown[]>(items);
+    for (let x = j + 1, o = 0; o < items; o++) {
+      const n = a[x] as number;
+      const item = new Array<unknown>(n);
+      for (let y = 0; y < n; y++) item[y] = a[x + 1 + y];
+      out[o] = item;
+      x += 1 + n;
+    }
+    return out;
   }
 
   /** Stores `state` (`undefined` deletes) with `codec` (fixed per component kind). */
@@ -130,20 +137,19 @@ export class SlotMap {
       for (const item of state as unknown[][]) len += 1 + item.length;
     }
     let j = this.find(slot);
-    if (j >= 0) this.resize(j + 2, this.a[j + 1] as number, len);
+    if (j >= 0) this.resize(j + 1, lenOf(this.a[j] as number), len);
     else {
       j = -j - 1;
-      this.resize(j, 0, len + 2);
+      this.resize(j, 0, len + 1);
       this.count++;
     }
     const a = this.a;
-    a[j] = slot * 4 + codec;
-    a[j + 1] = len;
+    a[j] = header(slot, len, codec);
     if (codec === SlotCodec.FLAT) {
       const s = state as unknown[];
-      for (let x = 0; x < len; x++) a[j + 2 + x] = s[x];
+      for (let x = 0; x < len; x++) a[j + 1 + x] = s[x];
     } else {
-      let o = j + 2;
+      let o = j + 1;
       for (const item of state as unknown[][]) {
         a[o++] = item.length;
         for (let y = 0; y < item.length; y++) a[o++] = item[y];
@@ -155,7 +161,7 @@ export class SlotMap {
     if (this.getBox(slot) !== undefined) return this.setBox(slot, undefined);
     const j = this.find(slot);
     if (j < 0) return;
-    this.resize(j, 2 + (this.a[j + 1] as number), 0);
+    this.resize(j, 1 + lenOf(this.a[j] as number), 0);
     this.count--;
   }
 
@@ -205,7 +211,7 @@ export class SlotMap {
     const a = this.a;
     const b = this.b;
     const out: number[] = [];
-    for (let j = 0; j < this.used; j += 2 + (a[j + 1] as number)) out.push((a[j] as number) >> 2);
+    for (let j = 0; j < this.used; j += 1 + lenOf(a[j] as number)) out.push(slotOf(a[j] as number));
     for (let j = 0; j < b.length; j += 2) if (b[j + 1] !== undefined) out.push(b[j] as number);
     return out.sort((x, y) => x - y);
   }
