@@ -12,6 +12,8 @@ import { installCors, isPublicPath } from './http/cors.js';
 import { consoleRoutes } from './http/console-static.js';
 import { notificationsFeature } from './notifications/index.js';
 import { rulesFeature } from './rules/rules-feature.js';
+import { contactCenterFeature } from './contact-center/index.js';
+import type { ContactCenter } from './contact-center/index.js';
 import type { NotificationsService } from './notifications/index.js';
 import { installErrorHandling } from './http/errors.js';
 import { requestPath, routedPath } from './http/request-path.js';
@@ -49,6 +51,8 @@ export type DeployHook = (app: { name: string; files: Map<string, Buffer> }) => 
 export interface BuildAppOptions {
   /** Directory of the built tracker (default packages/tracker/dist). */
   trackerDir?: string;
+  /** Register agents, routing, chat and callback (default true; widget tests serve fakes instead). */
+  contactCenter?: boolean;
   /** Directory of the built agent desktop (default packages/console/dist); not served when absent. */
   consoleDir?: string;
   /** Deployed applications (default: in the store). */
@@ -83,6 +87,8 @@ export interface BeckonApp {
     auth: ApiKeyAuth;
   };
   metrics: Metrics;
+  /** Agents, routing, chat and callback; absent when built with `contactCenter: false`. */
+  contactCenter?: ContactCenter;
   /** Stops accepting work, finishes in-flight commits, closes the store. */
   shutdown(): Promise<void>;
 }
@@ -246,5 +252,8 @@ export async function buildApp(options: BuildAppOptions): Promise<BeckonApp> {
   };
   // Feature modules that build on the services above; each registers its own routes, hooks and subscriptions.
   await rulesFeature(app, beckon);
+  if (options.contactCenter ?? true) {
+    beckon.contactCenter = await contactCenterFeature(app, beckon, { hub: notifications });
+  }
   return beckon;
 }

@@ -17,7 +17,7 @@ describe('POST /server/engagements (reactive)', () => {
     const visit = await f.visit();
     const none = await f.engage(visit, { queue: 'sales' });
     expect(none.statusCode).toBe(503);
-    expect(none.json().message).toMatch(/^noAgents/);
+    expect(none.json().code).toBe('noAgents');
     await f.signIn('r2');
     expect((await f.engage(visit, { queue: 'sales' })).statusCode).toBe(503);
     const r1 = await f.signIn('r1', { ready: false });

@@ -115,6 +115,11 @@ export async function createTestApp(
     onStored?: (events: StoredEvent[]) => void;
     /** Directory of a built tracker to serve (default packages/tracker/dist). */
     trackerDir?: string;
+    /**
+     * Register the contact center as the real app does (default false: its own tests register it with a fake hub
+     * and a manual scheduler, and widget tests serve fakes of its browser endpoints).
+     */
+    contactCenter?: boolean;
   } = {},
 ): Promise<TestApp> {
   const dir = await mkdtemp(path.join(tmpdir(), 'beckon-test-'));
@@ -129,6 +134,7 @@ export async function createTestApp(
     metrics: createMetrics({ defaultMetrics: false }),
     ...(options.onStored ? { onStored: options.onStored } : {}),
     ...(options.trackerDir ? { trackerDir: options.trackerDir } : {}),
+    contactCenter: options.contactCenter ?? false,
   });
   const fullKey = (await store.createApiKey('test-full', 'full', clock.now())).key;
   const readKey = (await store.createApiKey('test-read', 'read', clock.now())).key;
