@@ -2,20 +2,10 @@
  * Records the store returns: rows in domain words. Services turn them into History API resources.
  */
 import type { Association, StoredEvent } from '@beckon/protocol';
-import type { PageState } from '@beckon/core';
+import type { PageState, VisitState } from '@beckon/core';
 
-export interface VisitRecord {
-  visitId: string;
-  globalVisitID: string;
-  userAgent: string;
-  userAgentId: string;
-  languageCode: string | null;
-  referrer: string | null;
-  startDate: number;
-  lastEventAt: number;
-  endedAt: number;
-  pageCount: number;
-}
+/** A visit row: the sessionizer's visit without its in-memory maps, plus the stored page count. */
+export type VisitRecord = Omit<VisitState, 'pages' | 'current' | 'associations'> & { pageCount: number };
 
 export type PageRecord = PageState;
 export type EventRecord = StoredEvent;
