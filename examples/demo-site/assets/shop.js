@@ -1,4 +1,5 @@
-/* Demo shop behaviour: cart, search, sign-in, checkout and the loan calculator. Plain ES5, no build.
+/* Demo shop behaviour: cart, search, sign-in, checkout, the loan calculator and "Chat with us". Plain ES5,
+   no build.
    Business events come from the DSL (app/dsl/domain-model.xml) and a few explicit _gt.push calls. */
 (function () {
   'use strict';
@@ -134,6 +135,13 @@
     $('apply-button').onclick = function () { $('loan-applied').hidden = false; };
   }
 
+  function setupChat() {
+    var button = $('chat-button');
+    if (!button) return;
+    // a reactive chat (engagement spec §9): the tracker loads the chat launcher and widget lazily
+    button.onclick = function () { track(['engage', { channel: 'chat', queue: 'default' }]); };
+  }
+
   renderCartCount();
   renderAccount();
   renderCart();
@@ -141,4 +149,5 @@
   setupSearch();
   setupSignIn();
   setupLoans();
+  setupChat();
 })();
