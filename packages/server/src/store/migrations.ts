@@ -211,6 +211,21 @@ CREATE TABLE rule_packages (
 )
 `,
   },
+  {
+    version: 6,
+    name: 'engagement strategy sessions',
+    sql: `
+CREATE TABLE engagement_sessions (
+  engagement_id TEXT PRIMARY KEY,
+  strategy TEXT NOT NULL,
+  snapshot TEXT NOT NULL,
+  outbox TEXT NOT NULL,
+  sequence INTEGER NOT NULL,
+  deadlines TEXT NOT NULL,
+  updated_at BIGINT NOT NULL
+)
+`,
+  },
 ];
 
 /** Applies pending migrations. Safe to call on every start, and from several nodes (PostgreSQL advisory lock). */
