@@ -280,3 +280,26 @@ describe('restart', () => {
     cc.stop();
   });
 });
+
+describe('in the real app', () => {
+  it('registers with the app defaults (contact center, push hub) and serves its routes', async () => {
+    const { createTestApp } = await import('../testing/test-app.js');
+    const t = await createTestApp({ contactCenter: true });
+    f = { close: () => t.close() } as Fixture;
+    const service = await engagementFeature(t.app, t);
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/server/data/notification/disposition/${newId()}?engagementId=${newId()}&code=accepted`,
+    });
+    expect(res.statusCode).toBe(404);
+    expect((await t.get(`/engagements/${newId()}`)).statusCode).toBe(404);
+    expect((await t.get('/reports/funnel?from=2023-11-14&to=2023-11-13')).statusCode).toBe(400);
+    const report = await t.app.inject({
+      method: 'GET',
+      url: '/server/data/reports/funnel?from=2023-11-14&to=2023-11-14',
+      headers: { authorization: `Bearer ${t.readKey}` },
+    });
+    expect(report.json()).toMatchObject({ groupBy: [], rows: [] });
+    expect(service.live.size).toBe(0);
+  });
+});
