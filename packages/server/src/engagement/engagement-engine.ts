@@ -6,69 +6,32 @@
  * timeout + 5 s, `engagementExpirationTime`) are derived from the stored record and session row, so a restart
  * re-arms them and each fires once. Chat and callback progress comes from the contact center's interactions.
  */
-import {
-  BeckonOutbox,
-  SessionSystem,
-  actionFailedEvent,
-  createSession,
-  performAction,
-  restoreSession,
-  takeSnapshot,
-  type BeckonAction,
-  type BeckonPlatform,
-  type Evaluator,
-  type ScxmlDocument,
-  type ScxmlSession,
-  type SessionSnapshot,
-  type TimerService,
-} from '@beckon/core/scxml';
+import { createSession, restoreSession, type Evaluator } from '@beckon/core/scxml';
 import type { Channel } from '@beckon/core/routing';
 import type { ActionableEvent } from '@beckon/core/rules';
 import { BeckonError } from '@beckon/protocol';
 import type { BeckonApp } from '../app.js';
 import type { ContactCenter } from '../contact-center/contact-center.js';
-import { newId } from '../contact-center/interaction-service.js';
 import { KeyedMutex } from '../contact-center/keyed-mutex.js';
 import type { Scheduler } from '../contact-center/scheduler.js';
-import type { EngagementRecord, InteractionRecord } from '../contact-center/types.js';
+import type { EngagementRecord } from '../contact-center/types.js';
 import type { NotificationHub } from '../notifications/hub.js';
 import type { StrategyCatalog } from '../scxml/strategy-catalog.js';
-import { STRATEGY_SESSION_LIMITS } from '../scxml/strategy-limits.js';
 import { admit } from './admission.js';
 import { createEngagementActions } from './engagement-actions.js';
+import { interactionEvent, observeInteractionStates } from './interaction-events.js';
+import { newLive, newProactiveRecord, transition } from './live-engagement.js';
+import type { LiveEngagement } from './live-engagement.js';
 import { EngagementSessionStore } from './session-store.js';
 import type { Deadlines } from './session-store.js';
+import { StrategySessions } from './strategy-sessions.js';
 
-/** States after which no invitation can follow (the session is closed 60 s after its last event). */
-export const TERMINAL_STATES = new Set(['refused', 'timedOut', 'expired', 'cancelled', 'ended', 'done']);
-/** States a strategy ending or failing turns into `cancelled`. */
-const PRE_ACCEPT = new Set(['qualified', 'evaluating', 'invited']);
-const CLOSE_AFTER_MS = 60_000;
+export { TERMINAL_STATES } from './live-engagement.js';
+export type { LiveEngagement } from './live-engagement.js';
 
 /** Disposition codes of `GET /server/data/notification/disposition/{visitID}`. */
 export const DISPOSITION_CODES = ['accepted', 'refused', 'timeout', 'closed'] as const;
 export type DispositionCode = (typeof DISPOSITION_CODES)[number];
-
-/** One engagement with a running (or just ended) strategy session. */
-export interface LiveEngagement {
-  e: EngagementRecord;
-  strategy: string;
-  session: ScxmlSession | null;
-  outbox: BeckonOutbox;
-  snapshot: SessionSnapshot | null;
-  /** Sends committed but not yet performed, in order. */
-  pending: BeckonAction[];
-  deadlines: Deadlines;
-  /** An `invite` is in the outbox: counts in pacing's `P` at once. */
-  pendingInvite: boolean;
-  /** Idempotency key of the performed invite (a retried send succeeds). */
-  inviteKey: string | null;
-  timers: Map<string, () => void>;
-  /** The chat or callback of the engagement (the contact center's live object). */
-  interaction: InteractionRecord | null;
-  chain: Promise<void>;
-  ended: boolean;
-}
 
 export interface EngagementEngineOptions {
   beckon: BeckonApp;
@@ -84,19 +47,14 @@ export class EngagementEngine {
   readonly store: EngagementSessionStore;
   readonly #o: EngagementEngineOptions;
   readonly #mutex = new KeyedMutex();
-  readonly #timers: TimerService;
-  readonly #actions;
+  readonly #sessions: StrategySessions;
   #off: (() => void)[] = [];
 
   constructor(options: EngagementEngineOptions) {
     this.#o = options;
     this.store = new EngagementSessionStore(options.beckon.store.driver);
-    const { scheduler } = options;
-    this.#timers = {
-      set: (dueAt, fire) => scheduler.at(dueAt, fire),
-      clear: (handle) => (handle as () => void)(),
-    };
-    this.#actions = createEngagementActions(this, options);
+    const actions = createEngagementActions(this, options);
+    this.#sessions = new StrategySessions(this, options, this.store, actions);
   }
 
   get now(): number {
@@ -117,9 +75,9 @@ export class EngagementEngine {
       l.snapshot = row.snapshot;
       if (e.interactionId !== null)
         l.interaction = contactCenter.interactions.live.get(e.interactionId) ?? null;
-      l.session = restoreSession(row.snapshot, this.#sessionOptions(l, doc));
+      l.session = restoreSession(row.snapshot, this.#sessions.options(l, doc));
       this.#armDeadlines(l);
-      this.#flushLater(l);
+      this.#sessions.flushLater(l);
     }
     this.#off.push(
       beckon.bus.subscribe('actionable', (m) => {
@@ -128,7 +86,15 @@ export class EngagementEngine {
         );
       }),
       beckon.bus.subscribe('agents.changed', () => this.agentsChanged()),
-      this.#observeInteractions(),
+      observeInteractionStates(contactCenter.interactions, (rec, state, reason) => {
+        const l = this.live.get(rec.engagementId);
+        if (!l) return;
+        l.interaction = rec;
+        const event = interactionEvent(rec, state, reason, this.now);
+        if (!event) return;
+        this.deliver(l, event.name, event.data);
+        void this.#sessions.flushLater(l);
+      }),
     );
   }
 
@@ -146,34 +112,9 @@ export class EngagementEngine {
   async onActionable(a: ActionableEvent): Promise<EngagementRecord | null> {
     if (!a.engagement) return null;
     const { beckon, hub } = this.#o;
-    const engagement = a.engagement;
     return this.#mutex.run(a.visitID, async () => {
       const now = this.now;
-      const e: EngagementRecord = {
-        engagementId: newId(),
-        kind: 'proactive',
-        visitID: a.visitID,
-        globalVisitID: a.globalVisitID,
-        pageID: a.pageID ?? '',
-        name: a.name,
-        channel: engagement.channel,
-        queue: engagement.queue || 'default',
-        priority: engagement.priority,
-        ruleId: a.ruleId,
-        actionableId: a.id,
-        strategy: this.#strategyFor(a),
-        state: 'qualified',
-        reason: null,
-        outcome: null,
-        interactionId: null,
-        createdAt: now,
-        invitedAt: null,
-        respondedAt: null,
-        queuedAt: null,
-        connectedAt: null,
-        endedAt: null,
-        history: [{ state: 'qualified', at: now, reason: null }],
-      };
+      const e = newProactiveRecord(a, this.#strategyFor(a), now);
       const cfg = beckon.config.engagement;
       const failure = admit({
         connected: hub.isConnected(a.visitID),
@@ -194,7 +135,7 @@ export class EngagementEngine {
       this.#armDeadlines(l);
       const session = createSession({
         sessionId: e.engagementId,
-        ...this.#sessionOptions(l, doc),
+        ...this.#sessions.options(l, doc),
       });
       l.session = session;
       session.start();
@@ -248,7 +189,7 @@ export class EngagementEngine {
       this.transition(e, 'refused', code);
       this.deliver(l, 'invite.refused', { engagementId, reason: code });
     }
-    await this.#flushLater(l);
+    await this.#sessions.flushLater(l);
   }
 
   /**
@@ -287,14 +228,7 @@ export class EngagementEngine {
 
   /** Moves a record to `state`, with history and the §1 timestamps. */
   transition(e: EngagementRecord, state: string, reason: string | null = null): void {
-    const at = this.now;
-    e.state = state;
-    e.history.push({ state, at, reason });
-    if (state === 'invited') e.invitedAt = at;
-    if (TERMINAL_STATES.has(state)) {
-      e.endedAt = at;
-      e.reason = reason;
-    }
+    transition(e, state, reason, this.now);
   }
 
   /** Sends an external event to the engagement's session (ignored once it has ended). */
@@ -316,68 +250,6 @@ export class EngagementEngine {
   clearTimer(l: LiveEngagement, name: string): void {
     l.timers.get(name)?.();
     l.timers.delete(name);
-  }
-
-  /** Queues a write of the record and session row, then the pending sends; resolves when done. */
-  #flushLater(l: LiveEngagement): Promise<void> {
-    l.chain = l.chain
-      .then(() => this.#flush(l))
-      .catch((error: unknown) =>
-        this.#o.beckon.app.log.error(
-          { err: error, engagementId: l.e.engagementId },
-          'engagement write failed',
-        ),
-      );
-    return l.chain;
-  }
-
-  async #flush(l: LiveEngagement): Promise<void> {
-    if (!this.live.has(l.e.engagementId)) return;
-    await this.#save(l);
-    let performed = 0;
-    while (l.pending.length > 0) {
-      const a = l.pending[0]!;
-      const failure = await performAction(this.#actions, a);
-      l.pending.shift();
-      performed++;
-      if (a.target === 'invite') l.pendingInvite = false;
-      if (failure && l.session?.running) l.session.send(actionFailedEvent(a, failure));
-    }
-    if (l.ended) {
-      if (PRE_ACCEPT.has(l.e.state))
-        this.#cancel(l, l.session?.status === 'done' ? 'strategyEnded' : 'strategyError');
-      for (const cancel of l.timers.values()) cancel();
-      this.live.delete(l.e.engagementId);
-      await this.store.finish(l.e, !(await this.#saveWithInteraction(l)));
-    } else if (performed > 0) await this.#save(l);
-  }
-
-  /**
-   * Once a chat or callback exists, the record is written through the contact center's store, in the same
-   * ordered queue as the interaction's own writes, so neither overwrites the other with an older state.
-   */
-  async #saveWithInteraction(l: LiveEngagement): Promise<boolean> {
-    if (!l.interaction) return false;
-    await this.#o.contactCenter.store.save(structuredClone(l.interaction), structuredClone(l.e));
-    return true;
-  }
-
-  async #save(l: LiveEngagement): Promise<void> {
-    const written = await this.#saveWithInteraction(l);
-    if (!l.snapshot) return written ? undefined : this.store.saveRecord(l.e);
-    await this.store.save(
-      l.e,
-      {
-        engagementId: l.e.engagementId,
-        strategy: l.strategy,
-        snapshot: l.snapshot,
-        outbox: l.pending,
-        sequence: l.outbox.sequence,
-        deadlines: l.deadlines,
-      },
-      this.now,
-      !written,
-    );
   }
 
   /** Withdraws an engagement that was not accepted (`gpe.cancelInvite` when it was invited). */
@@ -412,7 +284,7 @@ export class EngagementEngine {
       l.session.stop();
       l.ended = true;
     } else return;
-    void this.#flushLater(l);
+    void this.#sessions.flushLater(l);
   }
 
   #armDeadlines(l: LiveEngagement): void {
@@ -425,21 +297,7 @@ export class EngagementEngine {
   }
 
   #entry(e: EngagementRecord, strategy: string, sequence: number, deadlines: Deadlines): LiveEngagement {
-    const l: LiveEngagement = {
-      e,
-      strategy,
-      session: null,
-      outbox: new BeckonOutbox(e.engagementId, sequence),
-      snapshot: null,
-      pending: [],
-      deadlines,
-      pendingInvite: false,
-      inviteKey: null,
-      timers: new Map(),
-      interaction: null,
-      chain: Promise.resolve(),
-      ended: false,
-    };
+    const l = newLive(e, strategy, sequence, deadlines);
     this.live.set(e.engagementId, l);
     return l;
   }
@@ -447,80 +305,5 @@ export class EngagementEngine {
   #strategyFor(a: ActionableEvent): string {
     const named = (a.engagement as { strategy?: unknown } | null)?.strategy;
     return typeof named === 'string' && this.#o.catalog.get(named) ? named : 'default';
-  }
-
-  #sessionOptions(l: LiveEngagement, doc: ScxmlDocument) {
-    const hub = this.#o.hub;
-    const platform: BeckonPlatform = {
-      beckon: {
-        get engagement() {
-          return structuredClone(l.e);
-        },
-        get visit() {
-          return { visitID: l.e.visitID, open: hub.isConnected(l.e.visitID) };
-        },
-        pacing: (channel, queue) => this.pacing(channel, queue),
-        now: () => this.now,
-      },
-    };
-    return {
-      document: doc,
-      system: new SessionSystem(),
-      evaluator: this.#o.evaluator,
-      clock: { now: () => this.now },
-      timers: this.#timers,
-      ioProcessors: { beckon: l.outbox },
-      ...STRATEGY_SESSION_LIMITS,
-      resolver: this.#o.catalog.resolver,
-      platform,
-      onMacrostep: (s: ScxmlSession) => this.#macrostep(l, s),
-      onFault: (_s: ScxmlSession, message: string) => {
-        this.#o.beckon.app.log.warn({ engagementId: l.e.engagementId, message }, 'strategy fault');
-        l.ended = true;
-        l.snapshot = null;
-        void this.#flushLater(l);
-      },
-    };
-  }
-
-  #macrostep(l: LiveEngagement, s: ScxmlSession): void {
-    const actions = l.outbox.take();
-    if (actions.some((a) => a.target === 'invite')) l.pendingInvite = true;
-    l.pending.push(...actions);
-    l.snapshot = takeSnapshot(s);
-    if (s.status === 'done' || s.status === 'stopped') l.ended = true;
-    else if (TERMINAL_STATES.has(l.e.state) && !l.timers.has('close'))
-      this.armAt(l, 'close', this.now + CLOSE_AFTER_MS);
-    void this.#flushLater(l);
-  }
-
-  /** Chat and callback progress of proactive engagements, from the contact center's interactions. */
-  #observeInteractions(): () => void {
-    const interactions = this.#o.contactCenter.interactions;
-    const original = interactions.engagementState.bind(interactions);
-    interactions.engagementState = (rec: InteractionRecord, state: string, reason: string | null = null) => {
-      original(rec, state, reason);
-      const l = this.live.get(rec.engagementId);
-      if (!l) return;
-      l.interaction = rec;
-      const now = this.now;
-      if (state === 'connected')
-        this.deliver(l, 'chat.connected', { interactionId: rec.interactionId, agentId: rec.agentId });
-      else if (state === 'ended')
-        this.deliver(l, 'chat.ended', {
-          engagementId: rec.engagementId,
-          interactionId: rec.interactionId,
-          reason,
-          connected: rec.connectedAt !== null,
-          agentId: rec.agentId,
-          waitMs: (rec.connectedAt ?? now) - (rec.enqueuedAt ?? rec.createdAt),
-          handleMs: rec.connectedAt === null ? 0 : now - rec.connectedAt,
-        });
-      else if (state === 'done')
-        this.deliver(l, 'callback.done', { interactionId: rec.interactionId, outcome: rec.outcome });
-      else return;
-      void this.#flushLater(l);
-    };
-    return () => void Reflect.deleteProperty(interactions, 'engagementState');
   }
 }
