@@ -5,6 +5,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
+import { DirectoryStore, createAgent } from '@beckon/server';
 import type { BeckonApp } from '@beckon/server';
 
 export async function mountDemo(app: BeckonApp['app'], options: { demoDir: string }): Promise<void> {
@@ -53,4 +54,19 @@ export async function deployDemoOnce(
   } finally {
     await store.revokeKey(keyId);
   }
+}
+
+/**
+ * Creates the demo agent `demo` (group `default`, so it serves the demo's "Chat with us" button) when no agent
+ * exists yet, and returns its generated password; null when agents already exist.
+ */
+export async function createDemoAgentOnce(beckon: BeckonApp): Promise<string | null> {
+  const directory = new DirectoryStore(beckon.store.driver);
+  if ((await directory.listAgents()).length > 0) return null;
+  const { generatedPassword } = await createAgent(
+    directory,
+    { agentId: 'demo', name: 'Demo Agent', groups: ['default'] },
+    Date.now(),
+  );
+  return generatedPassword ?? null;
 }

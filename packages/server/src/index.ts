@@ -14,3 +14,8 @@ export { createMemoryApplicationStore } from './resources/application-store.js';
 export type { ApplicationStore } from './resources/application-store.js';
 export { createMemoryBus } from './bus/memory-bus.js';
 export type { Bus, BusTopics } from './bus/bus.js';
+export { createAgent, updateAgent } from './contact-center/agent-accounts.js';
+export { DirectoryStore } from './contact-center/directory-store.js';
+export { generatePassword } from './contact-center/passwords.js';
+export { STRATEGY_LIMITS, STRATEGY_SESSION_LIMITS } from './scxml/strategy-limits.js';
+export { createVmEvaluator } from './scxml/vm-evaluator.js';

@@ -3,10 +3,14 @@
  * administrator does before the first desktop login (spec/engagement.md §5). Passwords are hashed with scrypt
  * before they are stored; when `--password` is left out, a random one is generated and printed once.
  */
-import { loadConfig, openStore } from '@beckon/server';
-import { createAgent, updateAgent } from '../../../server/src/contact-center/agent-accounts.js';
-import { DirectoryStore } from '../../../server/src/contact-center/directory-store.js';
-import { generatePassword } from '../../../server/src/contact-center/passwords.js';
+import {
+  DirectoryStore,
+  createAgent,
+  generatePassword,
+  loadConfig,
+  openStore,
+  updateAgent,
+} from '@beckon/server';
 import type { CommandRun } from '../command.js';
 import { parseCommandArgs } from '../args.js';
 

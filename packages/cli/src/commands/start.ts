@@ -27,7 +27,7 @@ export const run: CommandRun = async (args) => {
     config,
     extend: async (beckon) => {
       if (!config.demo || !existsSync(demoDir)) return;
-      const { mountDemo, deployDemoOnce } = await import('../demo.js');
+      const { mountDemo, deployDemoOnce, createDemoAgentOnce } = await import('../demo.js');
       await mountDemo(beckon.app, { demoDir });
       const deployed = await deployDemoOnce(beckon, path.join(demoDir, 'app'), {
         createKey: async () => {
@@ -44,6 +44,12 @@ export const run: CommandRun = async (args) => {
       });
       if (deployed)
         console.log('Deployed the demo application (DSL, categories) from examples/demo-site/app');
+      const password = await createDemoAgentOnce(beckon);
+      if (password) {
+        console.log(
+          `Created the demo agent: sign in at /console/ as "demo" with password ${password} (shown once)`,
+        );
+      }
     },
   });
   const store = config.databaseUrl ? 'PostgreSQL' : `SQLite in ${path.resolve(config.dataDir)}`;

@@ -20,8 +20,7 @@ import {
   type PacingView,
   type ScxmlSession,
 } from '@beckon/core/scxml';
-import { STRATEGY_LIMITS, STRATEGY_SESSION_LIMITS } from '../../../server/src/scxml/strategy-limits.js';
-import { createVmEvaluator } from '../../../server/src/scxml/vm-evaluator.js';
+import { STRATEGY_LIMITS, STRATEGY_SESSION_LIMITS, createVmEvaluator } from '@beckon/server';
 import type { CommandRun } from '../command.js';
 
 const USAGE =
