@@ -7,6 +7,8 @@ import { contactCenterFeature, manualScheduler } from '../contact-center/index.j
 import { createFixture, RecordingHub } from '../contact-center/test-fixture.js';
 import type { Fixture } from '../contact-center/test-fixture.js';
 import { createMetrics } from '../metrics.js';
+import { buildConfig } from '../config.js';
+import { StrategyCatalog } from '../scxml/strategy-catalog.js';
 import { openStore } from '../store/open-store.js';
 import { newId } from '../testing/test-app.js';
 import type { TestVisit } from '../testing/test-app.js';
@@ -235,6 +237,94 @@ describe('dispositions', () => {
   });
 });
 
+const NUDGE = `<scxml xmlns="http://www.w3.org/2005/07/scxml" version="1.0" datamodel="ecmascript" name="nudge" initial="wait">
+  <state id="wait"><transition event="actionable" target="inviting"/></state>
+  <state id="inviting">
+    <onentry>
+      <send type="beckon" event="visitor.notify" target="visitor.notify"><content>{"channel": "gpe.banner", "data": {"text": "hi"}}</content></send>
+      <send type="beckon" event="invite" target="invite"><param name="timeoutSec" expr="60"/></send>
+      <send event="giveUp" delay="20s"/>
+    </onentry>
+    <transition event="giveUp" target="end">
+      <send type="beckon" event="invite.cancel" target="invite.cancel"><param name="reason" expr="'nudgeOver'"/></send>
+    </transition>
+  </state>
+  <final id="end"/>
+</scxml>`;
+
+function catalogWithNudge(): StrategyCatalog {
+  const catalog = StrategyCatalog.withBuiltIns();
+  const deployed = catalog.deploy('nudge', NUDGE);
+  if (!deployed.ok) throw new Error(JSON.stringify(deployed.errors));
+  return catalog;
+}
+
+const settleAll = async () => {
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+};
+
+/** Stops the fixture's app and starts a new one over the same data directory, `laterMs` after `from`. */
+async function restart(from: number, laterMs: number) {
+  engine.stop();
+  f.cc.stop();
+  await f.t.shutdown();
+  const dataDir = f.t.config.dataDir;
+  f = { close: () => rm(dataDir, { recursive: true, force: true }) } as Fixture;
+  const clock = { t: from + laterMs };
+  const now = () => clock.t;
+  const store = await openStore({ dataDir, databaseUrl: '' });
+  const app: BeckonApp = await buildApp({
+    config: buildConfig({ dataDir }),
+    store,
+    now,
+    logger: false,
+    metrics: createMetrics({ defaultMetrics: false }),
+    contactCenter: false,
+  });
+  cleanups.push(() => app.shutdown());
+  const scheduler = manualScheduler({ now, set: (ms) => void (clock.t = ms) });
+  const hub = new RecordingHub();
+  const cc = await contactCenterFeature(app.app, app, { hub, scheduler });
+  cleanups.push(async () => cc.stop());
+  const restarted = await engagementFeature(app.app, app, {
+    contactCenter: cc,
+    hub,
+    scheduler,
+    catalog: catalogWithNudge(),
+  });
+  return { restarted, scheduler, hub };
+}
+
+describe('custom strategies', () => {
+  it('runs the strategy the rule names: notify, invite, a delayed send, then invite.cancel', async () => {
+    f = await createFixture();
+    engine = await engagementFeature(f.t.app, f.t, {
+      contactCenter: f.cc,
+      hub: f.hub,
+      scheduler: f.scheduler,
+      catalog: catalogWithNudge(),
+    });
+    const visit = await f.visit();
+    const a = actionable(visit);
+    const e = (await engine.onActionable({
+      ...a,
+      engagement: { ...a.engagement!, strategy: 'nudge' } as never,
+    }))!;
+    await f.settle();
+    expect(e).toMatchObject({ strategy: 'nudge', state: 'invited' });
+    const channels = () =>
+      f.hub.pushed.filter((p) => p.visitId === visit.visitID).map((p) => p.message.channel);
+    expect(channels()).toEqual(['gpe.banner', 'gpe.invite']);
+    f.scheduler.advance(20_000);
+    await f.settle();
+    expect(channels()).toEqual(['gpe.banner', 'gpe.invite', 'gpe.cancelInvite']);
+    expect((await f.t.get(`/engagements/${e.engagementId}`)).json()).toMatchObject({
+      state: 'cancelled',
+      reason: 'nudgeOver',
+    });
+  });
+});
+
 describe('restart', () => {
   it('a restart between the invite and its timeout still times it out once', async () => {
     await setup();
@@ -243,41 +333,43 @@ describe('restart', () => {
     const e = await engage(visit);
     expect(e.state).toBe('invited');
     await f.settle();
-    engine.stop();
-    f.cc.stop();
-    await f.t.shutdown();
-    const dataDir = f.t.config.dataDir;
-    f = { close: () => rm(dataDir, { recursive: true, force: true }) } as Fixture;
-
-    // A new process over the same data directory, 10 s later.
-    const clock = { t: e.createdAt + 10_000 };
-    const now = () => clock.t;
-    const store = await openStore({ dataDir, databaseUrl: '' });
-    const app: BeckonApp = await buildApp({
-      config: { ...(await import('../config.js')).buildConfig({ dataDir }) },
-      store,
-      now,
-      logger: false,
-      metrics: createMetrics({ defaultMetrics: false }),
-      contactCenter: false,
-    });
-    cleanups.push(() => app.shutdown());
-    const scheduler = manualScheduler({ now, set: (ms) => void (clock.t = ms) });
-    const hub = new RecordingHub();
-    const cc = await contactCenterFeature(app.app, app, { hub, scheduler });
-    const restarted = await engagementFeature(app.app, app, { contactCenter: cc, hub, scheduler });
+    const { restarted, scheduler } = await restart(e.createdAt, 10_000);
     expect(restarted.live.get(e.engagementId)?.e.state).toBe('invited');
     scheduler.advance(25_000);
-    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    await settleAll();
     const after = await restarted.get(e.engagementId);
     expect(after).toMatchObject({ state: 'timedOut', outcome: 'timeout' });
     expect(after!.history.filter((h) => h.state === 'timedOut')).toHaveLength(1);
     scheduler.advance(600_000);
-    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+    await settleAll();
     const stored = (await restarted.store.get(e.engagementId))!;
     expect(stored.history.filter((h) => h.state === 'timedOut')).toHaveLength(1);
     expect(await restarted.store.sessions()).toEqual([]);
-    cc.stop();
+  });
+
+  it("a strategy's delayed send pending at the restart fires once on the new node", async () => {
+    f = await createFixture();
+    engine = await engagementFeature(f.t.app, f.t, {
+      contactCenter: f.cc,
+      hub: f.hub,
+      scheduler: f.scheduler,
+      catalog: catalogWithNudge(),
+    });
+    const visit = await f.visit();
+    const a = actionable(visit);
+    const e = (await engine.onActionable({
+      ...a,
+      engagement: { ...a.engagement!, strategy: 'nudge' } as never,
+    }))!;
+    await f.settle();
+    const { restarted, scheduler, hub } = await restart(e.createdAt, 30_000); // 10 s overdue
+    await settleAll();
+    scheduler.advance(120_000);
+    await settleAll();
+    expect(hub.pushed.map((p) => p.message.channel)).toEqual(['gpe.cancelInvite']);
+    const after = (await restarted.get(e.engagementId))!;
+    expect(after).toMatchObject({ state: 'cancelled', reason: 'nudgeOver' });
+    expect(after.history.map((h) => h.state)).toEqual(['qualified', 'evaluating', 'invited', 'cancelled']);
   });
 });
 
