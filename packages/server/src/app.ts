@@ -13,6 +13,8 @@ import { consoleRoutes } from './http/console-static.js';
 import { notificationsFeature } from './notifications/index.js';
 import { rulesFeature } from './rules/rules-feature.js';
 import { contactCenterFeature } from './contact-center/index.js';
+import { engagementFeature } from './engagement/index.js';
+import type { EngagementEngine } from './engagement/index.js';
 import type { ContactCenter } from './contact-center/index.js';
 import type { NotificationsService } from './notifications/index.js';
 import { installErrorHandling } from './http/errors.js';
@@ -89,6 +91,8 @@ export interface BeckonApp {
   metrics: Metrics;
   /** Agents, routing, chat and callback; absent when built with `contactCenter: false`. */
   contactCenter?: ContactCenter;
+  /** Proactive engagements (strategies, invitations); with the contact center. */
+  engagement?: EngagementEngine;
   /** Stops accepting work, finishes in-flight commits, closes the store. */
   shutdown(): Promise<void>;
 }
@@ -254,6 +258,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BeckonApp> {
   await rulesFeature(app, beckon);
   if (options.contactCenter ?? true) {
     beckon.contactCenter = await contactCenterFeature(app, beckon, { hub: notifications });
+    beckon.engagement = await engagementFeature(app, beckon);
   }
   return beckon;
 }

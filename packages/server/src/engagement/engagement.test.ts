@@ -374,11 +374,12 @@ describe('restart', () => {
 });
 
 describe('in the real app', () => {
-  it('registers with the app defaults (contact center, push hub) and serves its routes', async () => {
+  it('is registered by the app with its defaults (contact center, push hub) and serves its routes', async () => {
     const { createTestApp } = await import('../testing/test-app.js');
     const t = await createTestApp({ contactCenter: true });
     f = { close: () => t.close() } as Fixture;
-    const service = await engagementFeature(t.app, t);
+    const service = t.engagement!;
+    expect(service).toBeDefined();
     const res = await t.app.inject({
       method: 'GET',
       url: `/server/data/notification/disposition/${newId()}?engagementId=${newId()}&code=accepted`,
