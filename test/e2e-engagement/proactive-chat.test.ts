@@ -2,7 +2,8 @@
  * Issue 7 acceptance, end to end against the real app (SQLite, ingest, rules engine, engagement service, push
  * channel, contact center, the built agent desktop at /console/ and the built tracker): a rule package engages a
  * chat after three loan pages within five minutes; with the agent Ready on the desktop, a visitor on the demo
- * site views three different loan pages, the invitation widget appears, the visitor accepts, the agent accepts
+ * site views three different loan pages (the third in a second tab, the first tab left open: see the note at
+ * that step), the invitation widget appears, the visitor accepts, the agent accepts
  * the offered chat, messages go both ways and the agent's visitor panel shows the loan pages of the journey. The
  * rule that fired is checked on the desktop when shown there, and always in the History API (`/actionable`,
  * `/engagements`). Every wait is on a selector or a polled condition.
