@@ -65,6 +65,11 @@ export class InteractionService {
     return done;
   }
 
+  /** Work started by a timer has no caller to report to: its failure goes to `onError`, never unhandled. */
+  #background(work: Promise<unknown>): void {
+    work.catch((error: unknown) => this.#o.onError?.(error));
+  }
+
   /** Moves the interaction's engagement to `state` (with history). */
   engagementState(rec: InteractionRecord, state: string, reason: string | null = null): void {
     const e = this.engagements.get(rec.engagementId);
@@ -175,7 +180,7 @@ export class InteractionService {
       const limitSec = this.queueRecords.get(rec.queue)?.maxQueueTimeSec ?? this.#o.maxQueueTimeSec;
       const deadline = (requeue ? now : rec.enqueuedAt) + limitSec * 1000;
       this.timer(rec, 'queue', deadline, () => {
-        if (rec.state === 'queued') void this.end(rec.interactionId, 'queueTimeout');
+        if (rec.state === 'queued') this.#background(this.end(rec.interactionId, 'queueTimeout'));
       });
     }
     void this.persist(rec);
@@ -314,7 +319,7 @@ export class InteractionService {
   /** Ends the chat `visitorGone` unless a page of the visit connects within `chat.visitorGoneTimeoutSec`. */
   armVisitorGone(rec: InteractionRecord): void {
     this.timer(rec, 'visitorGone', this.#o.now() + this.#o.visitorGoneTimeoutSec * 1000, () => {
-      if (!this.#o.hub.isConnected(rec.visitID)) void this.end(rec.interactionId, 'visitorGone');
+      if (!this.#o.hub.isConnected(rec.visitID)) this.#background(this.end(rec.interactionId, 'visitorGone'));
     });
   }
 

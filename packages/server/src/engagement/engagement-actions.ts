@@ -87,7 +87,7 @@ export function createEngagementActions(
       for (const other of engine.live.values())
         if (other !== l && other.e.visitID === e.visitID && other.e.state === 'invited')
           return fail('inviteBusy');
-      if (!hub.isConnected(e.visitID)) return fail('visitorAbsent');
+      if (!engine.isPresent(e.visitID)) return fail('visitorAbsent');
       const timeoutSec = p.timeoutSec ?? DEFAULT_INVITE_TIMEOUT_SEC;
       engine.clearTimer(l, 'expiry');
       engine.transition(e, 'invited');

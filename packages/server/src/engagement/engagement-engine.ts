@@ -40,6 +40,11 @@ export interface EngagementEngineOptions {
   scheduler: Scheduler;
   catalog: StrategyCatalog;
   evaluator: Evaluator;
+  /**
+   * Whether the visitor is on the site (spec §2 admission: "the visit has no open page or has ended"). Default: a
+   * page of the visit holds a push connection, or the visit has an entered, not exited page and is not idle.
+   */
+  isPresent?: (visitId: string) => boolean;
 }
 
 export class EngagementEngine {
@@ -59,6 +64,22 @@ export class EngagementEngine {
 
   get now(): number {
     return this.#o.beckon.now();
+  }
+
+  /**
+   * A page just entered is open before its push connection exists (the tracker connects after PageEntered is
+   * stored, and a rule fires on that very event), so connection alone would call every first-page visitor absent.
+   * Invitations pushed before the page connects are buffered by the hub and delivered on connect.
+   */
+  isPresent(visitId: string): boolean {
+    if (this.#o.isPresent) return this.#o.isPresent(visitId);
+    if (this.#o.hub.isConnected(visitId)) return true;
+    const visit = this.#o.beckon.services.ingest.cachedVisit(visitId);
+    if (!visit || visit.endedAt > 0) return false;
+    const idleMs = this.now - visit.lastEventAt;
+    if (idleMs >= this.#o.beckon.config.visit.inactivityTimeout * 1000) return false;
+    for (const page of visit.pages.values()) if (page.endDate === 0) return true;
+    return false;
   }
 
   /** Restores stored sessions, then listens to the bus and to interaction changes. */
@@ -111,13 +132,13 @@ export class EngagementEngine {
   /** An actionable event: a `qualified` record, then admission, then the strategy session. */
   async onActionable(a: ActionableEvent): Promise<EngagementRecord | null> {
     if (!a.engagement) return null;
-    const { beckon, hub } = this.#o;
+    const { beckon } = this.#o;
     return this.#mutex.run(a.visitID, async () => {
       const now = this.now;
       const e = newProactiveRecord(a, this.#strategyFor(a), now);
       const cfg = beckon.config.engagement;
       const failure = admit({
-        connected: hub.isConnected(a.visitID),
+        connected: this.isPresent(a.visitID),
         strictMode: cfg.strictEngagementMode,
         refusalCooldownSec: cfg.refusalCooldown,
         maxInvitesPerVisit: cfg.maxInvitesPerVisit,

@@ -63,10 +63,23 @@ const disposition = (visit: TestVisit, engagementId: string, code: string) =>
   });
 
 describe('admission', () => {
+  it('counts a just-entered page without a push connection yet as present', async () => {
+    await setup();
+    await f.signIn('a1');
+    const visit = await f.visit({ connected: false });
+    const e = await engage(visit);
+    expect(e.state).toBe('invited');
+  });
+
   it('cancels at admission when the visitor has no open page (visitorAbsent)', async () => {
     await setup();
     await f.signIn('a1');
     const visit = await f.visit({ connected: false });
+    // The page was left (PageExited) and no page of the visit holds a push connection.
+    const left = await f.t.send([
+      visit.event({ eventType: 'SYSTEM', eventName: 'PageExited', data: { durationMs: 5 } }),
+    ]);
+    expect(left.statusCode).toBe(202);
     const e = await engage(visit);
     expect(e).toMatchObject({ state: 'cancelled', reason: 'visitorAbsent' });
     expect(e.history.map((h) => h.state)).toEqual(['qualified', 'cancelled']);

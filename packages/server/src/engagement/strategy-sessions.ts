@@ -43,14 +43,13 @@ export class StrategySessions {
   /** Options for `createSession` / `restoreSession` of the engagement's session. */
   options(l: LiveEngagement, doc: ScxmlDocument) {
     const { engine } = this;
-    const hub = this.o.hub;
     const platform: BeckonPlatform = {
       beckon: {
         get engagement() {
           return structuredClone(l.e);
         },
         get visit() {
-          return { visitID: l.e.visitID, open: hub.isConnected(l.e.visitID) };
+          return { visitID: l.e.visitID, open: engine.isPresent(l.e.visitID) };
         },
         pacing: (channel, queue) => engine.pacing(channel, queue),
         now: () => engine.now,
