@@ -157,7 +157,6 @@ describe('proactive engagement end to end (issue 7 acceptance)', () => {
     expect(await visitor.locator('[data-beckon-widget="invite"]').count()).toBe(0);
     await visitor.goto(`${base}/demo/${LOAN_PAGES[2][0]}`);
     expect((await ids(visitor)).visitID).toBe(visitID);
-    const second = visitor;
 
     // The invitation appears in a page of the visit; the visitor accepts it there.
     let engagement: Engagement | undefined;
@@ -175,7 +174,7 @@ describe('proactive engagement end to end (issue 7 acceptance)', () => {
     await expect
       .poll(
         async () => {
-          for (const candidate of [second, visitor])
+          for (const candidate of [visitor])
             if ((await inviteIn(candidate)) > 0) {
               tab = candidate;
               return true;
@@ -243,16 +242,15 @@ describe('proactive engagement end to end (issue 7 acceptance)', () => {
     expect(engagement.history.map((h) => h.state)).toEqual(
       expect.arrayContaining(['invited', 'accepted', 'connected']),
     );
-    // The journey read answers `actionable: []` and no live `ruleHit` activity is sent, so the desktop's list is
-    // empty today (a product gap, see the report); when it is filled, it must name the rule's action.
-    const shown = await panel
-      .locator('.panel-section', { hasText: 'Rule hits and engagements' })
-      .locator('li')
-      .allTextContents();
-    if (shown.length > 0) expect(shown.join(' ')).toContain('LoanChat');
-    console.log(
-      `invite shown in the ${tab === second ? 'new' : 'first'} tab; desktop rule hits: ${JSON.stringify(shown)}`,
-    );
+    // The desktop shows the rule that fired (from the journey's stored rule hits).
+    const ruleHits = () =>
+      panel
+        .locator('.panel-section', { hasText: 'Rule hits and engagements' })
+        .locator('li')
+        .allTextContents();
+    await expect.poll(async () => (await ruleHits()).join(' '), { timeout: 10_000 }).toContain('LoanChat');
+    const shown = await ruleHits();
+    console.log(`desktop rule hits: ${JSON.stringify(shown)}`);
     expect(dialogs).toEqual([]);
 
     console.log(`engagement e2e scenario: ${Date.now() - started} ms`);

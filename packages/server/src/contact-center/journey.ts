@@ -32,5 +32,6 @@ export async function journey(cc: ContactCenter, rec: InteractionRecord) {
     .sort((a, b) => b.startDate - a.startDate)
     .slice(0, MAX_PREVIOUS);
   const chats = await cc.chat.transcripts([rec.visitID, ...previousVisits.map((v) => v.visitId)]);
-  return { visit, identities, previousVisits, chats, actionable: [] as unknown[] };
+  const actionable = await cc.beckon.store.listActionable(rec.visitID);
+  return { visit, identities, previousVisits, chats, actionable };
 }

@@ -88,11 +88,7 @@ export class SqlRuleStateStore implements RuleStateStore {
 
   /** Actionable events of a visit, oldest first (History API `/visits/{visitId}/actionable`). */
   async actionable(visitId: string): Promise<ActionableEvent[]> {
-    const rows = await this.#store.driver.all<{ body: string }>(
-      'SELECT body FROM actionable_events WHERE visit_id = ? ORDER BY created_at, actionable_id',
-      [visitId],
-    );
-    return rows.map((r) => JSON.parse(r.body) as ActionableEvent);
+    return (await this.#store.listActionable(visitId)) as ActionableEvent[];
   }
 }
 

@@ -460,6 +460,17 @@ export class SqlStore {
       : null;
   }
 
+  // ---- actionable events -------------------------------------------------------------------------------
+
+  /** Rule hits of a visit as stored by the rules host (JSON bodies), oldest first. */
+  async listActionable(visitId: string): Promise<unknown[]> {
+    const rows = await this.driver.all<Row>(
+      'SELECT body FROM actionable_events WHERE visit_id = ? ORDER BY created_at, actionable_id',
+      [visitId],
+    );
+    return rows.map((r) => JSON.parse(s(r.body)) as unknown);
+  }
+
   // ---- categories -----------------------------------------------------------------------------------------
 
   async listCategories(): Promise<Category[]> {
