@@ -18,6 +18,7 @@ export { EngagementEngine, DISPOSITION_CODES, TERMINAL_STATES } from './engageme
 export type { DispositionCode, LiveEngagement } from './engagement-engine.js';
 export { funnel, FUNNEL_DIMENSIONS, type FunnelRow, type FunnelDimension } from './funnel.js';
 export { admit, type AdmissionFailure } from './admission.js';
+import { strategyRoutes } from './strategy-routes.js';
 
 export interface EngagementFeatureDeps {
   /** Default: `beckon.contactCenter` (required: engagements need agents, routing and pacing). */
@@ -41,12 +42,14 @@ export async function engagementFeature(
 ): Promise<EngagementEngine> {
   const contactCenter = deps.contactCenter ?? beckon.contactCenter;
   if (!contactCenter) throw new Error('the engagement feature needs the contact center');
+  const catalog = deps.catalog ?? StrategyCatalog.withBuiltIns();
+  await strategyRoutes(app, beckon, catalog);
   const engine = new EngagementEngine({
     beckon,
     contactCenter,
     hub: deps.hub ?? beckon.services.notifications,
     scheduler: deps.scheduler ?? contactCenter.scheduler ?? realScheduler(beckon.now),
-    catalog: deps.catalog ?? StrategyCatalog.withBuiltIns(),
+    catalog,
     evaluator: createVmEvaluator(),
   });
   engagementRoutes(app, engine, beckon.services.history);

@@ -226,6 +226,17 @@ CREATE TABLE engagement_sessions (
 )
 `,
   },
+  {
+    version: 7,
+    name: 'deployed strategies',
+    sql: `
+CREATE TABLE strategies (
+  name TEXT PRIMARY KEY,
+  source TEXT NOT NULL,
+  deployed_at BIGINT NOT NULL
+)
+`,
+  },
 ];
 
 /** Applies pending migrations. Safe to call on every start, and from several nodes (PostgreSQL advisory lock). */
