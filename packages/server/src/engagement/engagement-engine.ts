@@ -323,8 +323,12 @@ export class EngagementEngine {
     return l;
   }
 
+  /** spec/rules.md §7: the engagement's name picks the strategy; an explicit `strategy` wins; else `default`. */
   #strategyFor(a: ActionableEvent): string {
     const named = (a.engagement as { strategy?: unknown } | null)?.strategy;
-    return typeof named === 'string' && this.#o.catalog.get(named) ? named : 'default';
+    for (const candidate of [named, a.name]) {
+      if (typeof candidate === 'string' && this.#o.catalog.get(candidate)) return candidate;
+    }
+    return 'default';
   }
 }
