@@ -59,29 +59,9 @@ export interface AgentMe {
   lastSeq?: number;
 }
 
-/** A chat message (spec §7). */
-export interface ChatMessage {
-  id: string;
-  seq: number;
-  interactionId: string;
-  from: { type: 'visitor' | 'agent' | 'system'; id: string | null; name: string | null };
-  text: string;
-  timestamp: number;
-  clientMessageId: string | null;
-}
-
-/** A stored chat transcript (spec §7, `GET /server/data/visits/{visitId}/chats`). */
-export interface ChatTranscript {
-  interactionId: string;
-  engagementId: string | null;
-  queue: string;
-  agentIds: string[];
-  startedAt: number;
-  connectedAt: number | null;
-  endedAt: number | null;
-  reason: string | null;
-  messages: ChatMessage[];
-}
+/** Chat messages and transcripts are protocol types (spec §7); re-exported for the desktop's imports. */
+import type { ChatMessage, ChatParty, ChatTranscript } from '@beckon/protocol';
+export type { ChatMessage, ChatParty, ChatTranscript };
 
 /** Answer of `GET /server/agent/interactions/{id}/journey`. */
 export interface Journey {

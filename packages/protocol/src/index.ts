@@ -26,3 +26,4 @@ export type {
   Category,
   CategoryTag,
 } from './resources.js';
+export type { ChatParty, ChatMessage, ChatTranscript } from './chat.js';

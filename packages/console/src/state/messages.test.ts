@@ -8,7 +8,7 @@ const msg = (seq: number, clientMessageId: string | null = null): ChatMessage =>
   id: `m${seq}`,
   seq,
   interactionId: 'I',
-  from: { type: 'visitor', id: null, name: null },
+  from: { type: 'visitor', id: null, name: 'Visitor' },
   text: `t${seq}`,
   timestamp: seq,
   clientMessageId,

@@ -116,32 +116,6 @@ export interface InteractionRecord {
   outcome: string | null;
 }
 
-export interface ChatParty {
-  type: 'visitor' | 'agent' | 'system';
-  id: string | null;
-  name: string;
-}
-
-/** A durable chat message (spec §7). */
-export interface ChatMessage {
-  id: string;
-  seq: number;
-  interactionId: string;
-  from: ChatParty;
-  text: string;
-  timestamp: number;
-  clientMessageId: string | null;
-}
-
-/** The transcript shape of `GET /server/data/visits/{visitId}/chats`. */
-export interface ChatTranscript {
-  interactionId: string;
-  engagementId: string;
-  queue: string;
-  agentIds: string[];
-  startedAt: number;
-  connectedAt: number | null;
-  endedAt: number | null;
-  reason: string | null;
-  messages: ChatMessage[];
-}
+/** Chat messages and transcripts are protocol types (spec §7), shared with the client and the desktop. */
+import type { ChatMessage, ChatParty, ChatTranscript } from '@beckon/protocol';
+export type { ChatMessage, ChatParty, ChatTranscript };
