@@ -42,6 +42,40 @@ export type Component =
       withinMs: number;
     };
 
+/** Every field of every component kind, so that all components share one hidden class (monomorphic hot path). */
+interface ComponentFields {
+  kind: Component['kind'];
+  key: string;
+  filter?: CompiledFilter;
+  absent?: CompiledFilter;
+  forMs?: number;
+  distinct?: ((ev: RuleEvent) => unknown) | null;
+  withinMs?: number;
+  min?: number;
+  steps?: { filter: CompiledFilter; times: number }[];
+  unless?: CompiledFilter | null;
+  aliasFree?: boolean;
+}
+
+/** A component with all fields present, in one order (absent ones `null`/0). */
+function component<C extends Component>(c: C): C {
+  const f = c as ComponentFields;
+  const shaped: Required<ComponentFields> = {
+    kind: f.kind,
+    key: f.key,
+    filter: f.filter ?? (null as unknown as CompiledFilter),
+    absent: f.absent ?? (null as unknown as CompiledFilter),
+    forMs: f.forMs ?? 0,
+    distinct: f.distinct ?? null,
+    withinMs: f.withinMs ?? 0,
+    min: f.min ?? 0,
+    steps: f.steps ?? [],
+    unless: f.unless ?? null,
+    aliasFree: f.aliasFree ?? false,
+  };
+  return shaped as unknown as C;
+}
+
 export type CompiledAction =
   | {
       do: 'engage';
@@ -154,13 +188,15 @@ function buildPackage(pkg: RulePackage, warnings: RuleDiagnostic[]): CompiledPac
       count: (e) => {
         const index = windows.length;
         const filter = filt(e.count);
-        windows.push({
-          kind: 'window',
-          key: key(1000 + index, canonicalJson(e)),
-          filter,
-          distinct: e.distinct ? compileEventPath(e.distinct) : null,
-          withinMs: e.withinMs,
-        });
+        windows.push(
+          component({
+            kind: 'window',
+            key: key(1000 + index, canonicalJson(e)),
+            filter,
+            distinct: e.distinct ? compileEventPath(e.distinct) : null,
+            withinMs: e.withinMs,
+          }),
+        );
         // the component index is known once the branches are counted; resolved lazily
         return (c: EvalCtx) => c.windows(index);
       },
@@ -173,16 +209,17 @@ function buildPackage(pkg: RulePackage, warnings: RuleDiagnostic[]): CompiledPac
     const branches = r.when.op === 'or' ? r.when.args : [r.when];
     let maxWindowMs = 0;
     let hasTimer = false;
+    const push = (c: Component): void => void comps.push(component(c));
     branches.forEach((p: Pattern, k) => {
       const ck = key(k);
       switch (p.op) {
         case 'event':
-          comps.push({ kind: 'event', key: ck, filter: filt(p.filter) });
+          push({ kind: 'event', key: ck, filter: filt(p.filter) });
           break;
         case 'absence':
           hasTimer = true;
           maxWindowMs = Math.max(maxWindowMs, p.forMs);
-          comps.push({
+          push({
             kind: 'absence',
             key: ck,
             filter: filt(p.filter),
@@ -192,7 +229,7 @@ function buildPackage(pkg: RulePackage, warnings: RuleDiagnostic[]): CompiledPac
           break;
         case 'count':
           maxWindowMs = Math.max(maxWindowMs, p.withinMs);
-          comps.push({
+          push({
             kind: 'count',
             key: ck,
             filter: filt(p.filter),
@@ -204,7 +241,7 @@ function buildPackage(pkg: RulePackage, warnings: RuleDiagnostic[]): CompiledPac
         case 'sequence':
         case 'all':
           maxWindowMs = Math.max(maxWindowMs, p.withinMs);
-          comps.push({
+          push({
             kind: p.op,
             key: ck,
             steps: p.steps.map((s) => ({ filter: filt(s.filter), times: s.times })),
@@ -217,7 +254,7 @@ function buildPackage(pkg: RulePackage, warnings: RuleDiagnostic[]): CompiledPac
         case 'dwell':
           hasTimer = true;
           maxWindowMs = Math.max(maxWindowMs, p.forMs);
-          comps.push({ kind: p.op, key: ck, forMs: p.forMs });
+          push({ kind: p.op, key: ck, forMs: p.forMs });
           break;
         case 'or':
           break;

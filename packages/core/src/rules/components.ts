@@ -479,17 +479,17 @@ export function consumeBranch(comp: Component, st: unknown, cutoff: number): unk
   }
 }
 
-/** Deadline of a timer branch; `Infinity` when nothing is pending. */
+/** Deadline of a timer branch relative to the visit's `t0`; `Infinity` when nothing is pending. */
 export function branchDeadline(comp: Component, st: unknown, vs: VisitState): number {
   switch (comp.kind) {
     case 'absence':
-      return st === undefined ? Infinity : vs.t0 + (st as PendingAbsence).t + comp.forMs;
+      return st === undefined ? Infinity : (st as PendingAbsence).t + comp.forMs;
     case 'idle':
-      return vs.n > ((st as number | undefined) ?? 0) && vs.open.length > 0 ? vs.lt + comp.forMs : Infinity;
+      return vs.n > ((st as number | undefined) ?? 0) && vs.o1 !== null ? vs.lt + comp.forMs : Infinity;
     case 'dwell': {
-      const pg = vs.pg;
-      return pg !== null && pg.en > ((st as number | undefined) ?? 0) && vs.open.includes(pg.id)
-        ? pg.at + comp.forMs
+      const id = vs.pgId;
+      return id !== null && vs.pgEn > ((st as number | undefined) ?? 0) && vs.isOpen(id)
+        ? vs.pgAt + comp.forMs
         : Infinity;
     }
     default:

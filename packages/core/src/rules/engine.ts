@@ -135,15 +135,17 @@ export class RuleEngine {
   onEvent(vs: VisitState, se: EngineEvent, visitor?: VisitorFacts | null): ActionableEvent[] {
     this.attach(vs);
     if (visitor) vs.visitor = visitor;
-    const t = se.receivedAt > vs.t ? se.receivedAt : vs.t;
+    if (vs.n === 0) vs.t0 = se.receivedAt;
+    const since = se.receivedAt - vs.t0;
+    const rt = since > vs.t ? since : vs.t;
     const out: ActionableEvent[] = [];
-    if (vs.next < t) this.runTimers(vs, t, false, out);
-    const ev = this.track(vs, se, t);
-    if ((ev.n & 15) === 0) this.sweep(vs, t);
+    if (vs.nx >= 0 && vs.nx < rt) this.runTimers(vs, rt, false, out);
+    const ev = this.track(vs, se, rt);
+    if ((ev.n & 15) === 0) this.sweep(vs, rt);
     const idx = this.index(ev.url);
     const cands = candidatesOf(idx, ev.name, se.category, ev.categories);
     for (let i = 0; i < cands.length; i++) this.evalRule(vs, cands[i] as ActiveRule, ev, out);
-    vs.next = this.computeNext(vs);
+    vs.nx = this.computeNext(vs);
     return out;
   }
 
@@ -151,14 +153,14 @@ export class RuleEngine {
   fireTimers(vs: VisitState, now: number): ActionableEvent[] {
     this.attach(vs);
     const out: ActionableEvent[] = [];
-    if (vs.next <= now) this.runTimers(vs, now, true, out);
+    if (vs.nx >= 0 && vs.t0 + vs.nx <= now) this.runTimers(vs, now - vs.t0, true, out);
     return out;
   }
 
   /** The visit's next timer deadline, or `null`. */
   nextDeadline(vs: VisitState): number | null {
     this.attach(vs);
-    return vs.next === Infinity ? null : vs.next;
+    return vs.nx < 0 ? null : vs.t0 + vs.nx;
   }
 
   /**
@@ -167,8 +169,8 @@ export class RuleEngine {
    */
   expire(vs: VisitState, now: number): boolean {
     this.attach(vs);
-    if (vs.next !== Infinity || vs.comps.size === 0) return false;
-    if (now - vs.lt <= this.index(vs.pg?.url ?? '').maxWindowMs) return false;
+    if (vs.nx >= 0 || vs.comps.size === 0) return false;
+    if (now - (vs.t0 + vs.lt) <= this.index(vs.pgUrl).maxWindowMs) return false;
     vs.comps.clear();
     return true;
   }
@@ -218,7 +220,7 @@ export class RuleEngine {
     vs.comps = moved;
     this.moveRefraction(vs, old, rs);
     vs.rs = rs;
-    vs.next = this.computeNext(vs);
+    vs.nx = this.computeNext(vs);
   }
 
   /** Re-indexes refraction records by rank in `rs`; records of rules that no longer exist are dropped. */
@@ -280,13 +282,13 @@ export class RuleEngine {
     cool.push(ar.rank, t);
   }
 
-  /** Periodic sweep: drops window entries and partial matches that left their window. */
-  private sweep(vs: VisitState, now: number): void {
+  /** Periodic sweep: drops window entries and partial matches that left their window (`rt` relative to `t0`). */
+  private sweep(vs: VisitState, rt: number): void {
     const rs = vs.rs as RuleSet;
     vs.comps.forEach((st, slot) => {
       const comp = rs.slotComps[slot];
       if (comp === undefined) return;
-      const kept = pruneComponent(comp, st, now - vs.t0);
+      const kept = pruneComponent(comp, st, rt);
       if (kept === undefined) vs.comps.delete(slot);
       else if (kept !== st) vs.comps.set(slot, kept, rs.slotCodecs[slot] as SlotCodec);
     });
@@ -296,18 +298,16 @@ export class RuleEngine {
     return this.domainSeparation ? this.rs.indexForHost(hostOf(url)) : this.rs.indexForHost(null);
   }
 
-  /** Visit bookkeeping (§6 roots) and the event as rules see it. */
-  private track(vs: VisitState, se: EngineEvent, t: number): RuleEvent {
+  /** Visit bookkeeping (§6 roots) and the event as rules see it; `rt` is the event's time relative to `t0`. */
+  private track(vs: VisitState, se: EngineEvent, rt: number): RuleEvent {
     const n = ++vs.n;
-    if (n === 1) vs.t0 = t;
-    vs.t = t;
+    vs.t = rt;
     const categories = this.categoriesOf(se.category);
     const data = se.data ?? {};
-    const pg = vs.pg;
+    const samePage = vs.pgId === se.pageID;
+    const dt = data.title;
     const title =
-      typeof data.title === 'string'
-        ? data.title
-        : (se.pageTitle ?? (pg !== null && pg.id === se.pageID ? pg.title : null));
+      typeof dt === 'string' ? dt : (se.pageTitle ?? (samePage ? vs.pgTitle : null));
     // one reused object when no rule keeps events in visit state: one allocation less per event
     const ev: RuleEvent = this.rs.retainsEvents ? { ...this.reusable } : this.reusable;
     ev.id = se.eventID;
@@ -318,49 +318,33 @@ export class RuleEngine {
     ev.title = title;
     ev.categories = categories;
     ev.pageID = se.pageID;
-    ev.timestamp = t;
+    ev.timestamp = vs.t0 + rt;
     ev.data = data;
     vs.li = ev.id;
     vs.lp = ev.pageID;
-    vs.lt = t;
+    vs.lt = rt;
     vs.lb = this.rs.keepsLastEvent ? ev : null;
     if (this.rs.tracksVisitCategories) {
       for (const c of categories)
         if (!vs.cats.includes(c) && vs.cats.length < 64) vs.cats = vs.cats.concat([c]);
     }
-    if (ev.name === 'PageEntered') {
+    const name = ev.name;
+    if (name === 'PageEntered') {
       vs.pc++;
-      if (pg === null)
-        vs.pg = { id: ev.pageID, url: ev.url, title, cats: categories, at: t, ei: ev.id, en: n };
-      else {
-        // the current page is rewritten in place: nothing else holds it
-        pg.id = ev.pageID;
-        pg.url = ev.url;
-        pg.title = title;
-        pg.cats = categories;
-        pg.at = t;
-        pg.ei = ev.id;
-        pg.en = n;
-      }
-      // grown by replacement (push leaves spare capacity in every visit), shifted and shrunk in place
-      const open = vs.open;
-      if (!open.includes(ev.pageID)) {
-        if (open.length >= 16) {
-          for (let j = 1; j < open.length; j++) open[j - 1] = open[j] as string;
-          open[open.length - 1] = ev.pageID;
-        } else vs.open = open.concat([ev.pageID]);
-      }
-    } else if (ev.name === 'PageExited') {
-      const open = vs.open;
-      const at = open.indexOf(ev.pageID);
-      if (at >= 0) {
-        for (let j = at + 1; j < open.length; j++) open[j - 1] = open[j] as string;
-        open.length--;
-      }
-    } else if (pg !== null && pg.id === ev.pageID) {
+      vs.pgId = ev.pageID;
+      vs.pgUrl = ev.url;
+      vs.pgTitle = title;
+      vs.pgCats = categories;
+      vs.pgAt = rt;
+      vs.pgEi = ev.id;
+      vs.pgEn = n;
+      vs.openPage(ev.pageID);
+    } else if (name === 'PageExited') {
+      vs.closePage(ev.pageID);
+    } else if (samePage) {
       for (const c of categories)
-        if (!pg.cats.includes(c) && pg.cats.length < 32) pg.cats = pg.cats.concat([c]);
-      if (pg.title === null && title !== null) pg.title = title;
+        if (!vs.pgCats.includes(c) && vs.pgCats.length < 32) vs.pgCats = vs.pgCats.concat([c]);
+      if (vs.pgTitle === null && title !== null) vs.pgTitle = title;
     }
     return ev;
   }
@@ -518,7 +502,7 @@ export class RuleEngine {
         data: evalData(a.data),
         triggeringEventIDs: ids.slice(),
         identityId: vs.visitor?.identityId ?? null,
-        categories: vs.pg?.cats.slice() ?? [],
+        categories: vs.pgId === null ? [] : vs.pgCats.slice(),
       };
     }
     return result;
@@ -534,24 +518,24 @@ export class RuleEngine {
     }
   }
 
-  /** Fires due timers: deadline < limit (or ≤ when `inclusive`), earliest first. */
+  /** Fires due timers: deadline < limit (or ≤ when `inclusive`), earliest first; times relative to `t0`. */
   private runTimers(vs: VisitState, limit: number, inclusive: boolean, out: ActionableEvent[]): void {
     for (let guard = 0; guard < 10_000; guard++) {
-      const idx = this.index(vs.pg?.url ?? '');
+      const idx = this.index(vs.pgUrl);
       let best = Infinity;
       for (const tr of idx.timers) {
         const d = this.timerDeadline(vs, tr.ar, tr.comp, tr.k);
         if (d < best) best = d;
       }
       if (!(inclusive ? best <= limit : best < limit)) break;
-      const t = best > vs.t ? best : vs.t;
-      vs.t = t;
+      const rt = best > vs.t ? best : vs.t;
+      vs.t = rt;
       for (const tr of idx.timers) {
         if (this.timerDeadline(vs, tr.ar, tr.comp, tr.k) !== best) continue;
-        this.fireTimer(vs, tr.ar, tr.comp, tr.k, t, out);
+        this.fireTimer(vs, tr.ar, tr.comp, tr.k, vs.t0 + rt, out);
       }
     }
-    vs.next = this.computeNext(vs);
+    vs.nx = this.computeNext(vs);
   }
 
   private timerDeadline(vs: VisitState, ar: ActiveRule, comp: Component, k: number): number {
@@ -569,7 +553,7 @@ export class RuleEngine {
   ): void {
     const slot = ar.base + k;
     const st = vs.comps.get(slot);
-    const pg = vs.pg;
+    const pageID = vs.pgId;
     let completion: Completion;
     if (comp.kind === 'absence') {
       const p = st as PendingAbsence;
@@ -579,7 +563,7 @@ export class RuleEngine {
         ids: [p.i],
         binds: alias !== null ? { [alias]: last } : null,
         last,
-        pageID: pg?.id ?? null,
+        pageID,
         cutoff: p.n,
         reject: () => vs.comps.delete(slot),
       };
@@ -588,32 +572,32 @@ export class RuleEngine {
       completion = {
         ids: [vs.li],
         binds: null,
-        last: vs.lb ?? this.stub(vs.li, n, vs.lp, vs.lt, ''),
-        pageID: pg?.id ?? null,
+        last: vs.lb ?? this.stub(vs.li, n, vs.lp, vs.t0 + vs.lt, ''),
+        pageID,
         cutoff: n,
         reject: () => vs.comps.set(slot, n, SlotCodec.BOX),
       };
     } else {
-      const page = pg as NonNullable<typeof pg>;
+      const en = vs.pgEn;
       const last: RuleEvent = {
-        id: page.ei,
-        n: page.en,
+        id: vs.pgEi,
+        n: en,
         name: 'PageEntered',
         type: 'SYSTEM',
-        url: page.url,
-        title: page.title,
-        categories: page.cats,
-        pageID: page.id,
-        timestamp: page.at,
+        url: vs.pgUrl,
+        title: vs.pgTitle,
+        categories: vs.pgCats,
+        pageID: vs.pgId as string,
+        timestamp: vs.t0 + vs.pgAt,
         data: {},
       };
       completion = {
-        ids: [page.ei],
+        ids: [vs.pgEi],
         binds: null,
         last,
-        pageID: page.id,
-        cutoff: page.en,
-        reject: () => vs.comps.set(slot, page.en, SlotCodec.BOX),
+        pageID,
+        cutoff: en,
+        reject: () => vs.comps.set(slot, en, SlotCodec.BOX),
       };
     }
     this.settle(vs, ar, [completion], t, out);
@@ -623,25 +607,26 @@ export class RuleEngine {
     return { id, n, name, type: '', url: '', title: null, categories: [], pageID, timestamp: t, data: {} };
   }
 
-  /** The earliest timer deadline; cheap checks first, the state lookup only when it could be the earliest. */
+  /** The earliest timer deadline relative to `t0` (`-1`: none); cheap checks first, state only when needed. */
   private computeNext(vs: VisitState): number {
-    const timers = this.index(vs.pg?.url ?? '').timers;
-    if (timers.length === 0) return Infinity;
+    const timers = this.index(vs.pgUrl).timers;
+    if (timers.length === 0) return -1;
+    const open = vs.o1 !== null;
+    const pageOpen = vs.pgId !== null && vs.isOpen(vs.pgId);
     let best = Infinity;
     for (let i = 0; i < timers.length; i++) {
       const tr = timers[i] as (typeof timers)[number];
       const ar = tr.ar;
       const comp = tr.comp;
-      if (ar.rule.once && this.onceFired(vs, ar.rank)) continue;
       if (comp.kind === 'idle') {
-        if (vs.open.length === 0 || vs.lt + comp.forMs >= best) continue;
+        if (!open || vs.lt + comp.forMs >= best) continue;
       } else if (comp.kind === 'dwell') {
-        const pg = vs.pg;
-        if (pg === null || pg.at + comp.forMs >= best || !vs.open.includes(pg.id)) continue;
+        if (!pageOpen || vs.pgAt + comp.forMs >= best) continue;
       }
+      if (ar.rule.once && this.onceFired(vs, ar.rank)) continue;
       const d = branchDeadline(comp, vs.comps.getBox(ar.base + tr.k), vs);
       if (d < best) best = d;
     }
-    return best;
+    return best === Infinity ? -1 : best;
   }
 }

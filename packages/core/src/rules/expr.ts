@@ -124,21 +124,21 @@ function compilePath(path: Path, inWith: boolean): Evaluator {
                 ? secs(c.now - vs.t0)
                 : second === 'categories'
                   ? vs.cats
-                  : vs.open.length > 0;
+                  : vs.o1 !== null;
         return descend(base, more);
       };
     case 'page':
       return (c) => {
-        const pg = c.vs.pg;
-        if (pg === null) return null;
+        const vs = c.vs;
+        if (vs.pgId === null) return null;
         const base =
           second === 'url'
-            ? pg.url
+            ? vs.pgUrl
             : second === 'title'
-              ? pg.title
+              ? vs.pgTitle
               : second === 'categories'
-                ? pg.cats
-                : secs(c.now - pg.at);
+                ? vs.pgCats
+                : secs(c.now - (vs.t0 + vs.pgAt));
         return descend(base, more);
       };
     case 'fact':
