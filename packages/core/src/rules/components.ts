@@ -54,7 +54,7 @@ const EMPTY: unknown[] = [];
 Object.freeze(EMPTY);
 
 const lastIds = (ids: string[]): string[] => (ids.length > MAX_IDS ? ids.slice(ids.length - MAX_IDS) : ids);
-const bind = (
+export const bind = (
   b: Record<string, RuleEvent> | null,
   alias: string | null,
   ev: RuleEvent,

@@ -11,14 +11,15 @@ import type { ActionableEvent } from './actionable.js';
 import { actionableEventId } from './actionable.js';
 import type { CompiledPackage, Component } from './compile.js';
 import type { Completion, Counters } from './components.js';
+import { bind, branchDeadline, consumeBranch, pruneComponent, stepBranch } from './components.js';
 import {
-  branchDeadline,
-  consumeBranch,
-  feedWindow,
-  pruneComponent,
-  stepBranch,
-  windowCount,
-} from './components.js';
+  feedWindowAt,
+  freshAt,
+  stepCountAt,
+  stepSequenceAt,
+  stepSetAt,
+  windowCountAt,
+} from './flat-matchers.js';
 import type { EvalCtx } from './expr.js';
 import { truthy } from './expr.js';
 import type { ActiveRule, RuleIndex } from './rule-set.js';
@@ -98,9 +99,10 @@ export class RuleEngine {
         const vs = this.currentVs;
         if (ar === null || vs === null) return 0;
         const k = ar.rule.branchCount + i;
-        return windowCount(
+        return windowCountAt(
           ar.rule.comps[k] as Extract<Component, { kind: 'window' }>,
-          vs.comps.get(ar.base + k),
+          vs.comps,
+          ar.base + k,
           this.ctx.now - vs.t0,
         );
       },
@@ -285,13 +287,21 @@ export class RuleEngine {
   /** Periodic sweep: drops window entries and partial matches that left their window (`rt` relative to `t0`). */
   private sweep(vs: VisitState, rt: number): void {
     const rs = vs.rs as RuleSet;
-    vs.comps.forEach((st, slot) => {
+    const map = vs.comps;
+    const a = map.raw;
+    let stale: number[] | null = null;
+    for (let j = 0; j < map.end; j += 1 + map.lengthAt(j)) {
+      const slot = map.slotAt(j);
       const comp = rs.slotComps[slot];
-      if (comp === undefined) return;
-      const kept = pruneComponent(comp, st, rt);
-      if (kept === undefined) vs.comps.delete(slot);
-      else if (kept !== st) vs.comps.set(slot, kept, rs.slotCodecs[slot] as SlotCodec);
-    });
+      if (comp !== undefined && !freshAt(comp, a, j + 1, map.lengthAt(j), rt)) (stale ??= []).push(slot);
+    }
+    if (stale === null) return;
+    for (const slot of stale) {
+      const st = map.get(slot);
+      const kept = pruneComponent(rs.slotComps[slot] as Component, st, rt);
+      if (kept === undefined) map.delete(slot);
+      else if (kept !== st) map.set(slot, kept, rs.slotCodecs[slot] as SlotCodec);
+    }
   }
 
   private index(url: string): RuleIndex {
@@ -306,8 +316,7 @@ export class RuleEngine {
     const data = se.data ?? {};
     const samePage = vs.pgId === se.pageID;
     const dt = data.title;
-    const title =
-      typeof dt === 'string' ? dt : (se.pageTitle ?? (samePage ? vs.pgTitle : null));
+    const title = typeof dt === 'string' ? dt : (se.pageTitle ?? (samePage ? vs.pgTitle : null));
     // one reused object when no rule keeps events in visit state: one allocation less per event
     const ev: RuleEvent = this.rs.retainsEvents ? { ...this.reusable } : this.reusable;
     ev.id = se.eventID;
@@ -380,27 +389,42 @@ export class RuleEngine {
     if (r.once && this.onceFired(vs, ar.rank)) return;
     const c = this.setup(vs, ar, ev.timestamp);
     const comps = r.comps;
+    const rt = vs.t;
     for (let k = r.branchCount; k < comps.length; k++) {
       const comp = comps[k] as Extract<Component, { kind: 'window' }>;
-      if (comp.filter.test(ev, c))
-        this.put(
-          vs,
-          ar.base + k,
-          feedWindow(comp, vs.comps.get(ar.base + k), ev, ev.timestamp - vs.t0, this.counters),
-        );
+      if (comp.filter.test(ev, c)) feedWindowAt(comp, vs.comps, ar.base + k, ev, rt, this.counters);
     }
     const done = this.completions;
     if (done.length !== 0) done.length = 0;
     for (let k = 0; k < r.branchCount; k++) {
       const comp = comps[k] as Component;
-      if (comp.kind === 'idle' || comp.kind === 'dwell') continue;
+      const kind = comp.kind;
+      if (kind === 'idle' || kind === 'dwell') continue;
       const slot = ar.base + k;
-      const before = vs.comps.get(slot);
-      const after = stepBranch(comp, before, ev, ev.timestamp - vs.t0, c, done, this.counters);
-      // a count window may shift its (copied) list in place
-      if (after !== before || comp.kind === 'count') this.put(vs, slot, after);
+      if (kind === 'count') {
+        if (!comp.filter.test(ev, c)) continue;
+        const ids = stepCountAt(comp, vs.comps, slot, ev, rt, this.counters);
+        if (ids !== null)
+          done.push({
+            ids,
+            binds: bind(null, comp.filter.alias, ev),
+            last: ev,
+            pageID: ev.pageID,
+            cutoff: ev.n,
+            reject: null,
+          });
+      } else if (kind === 'all') stepSetAt(comp, vs.comps, slot, ev, rt, c, done);
+      else if (kind === 'sequence') stepSequenceAt(comp, vs.comps, slot, ev, rt, c, done, this.counters);
+      else {
+        const before = vs.comps.get(slot);
+        const after = stepBranch(comp, before, ev, rt, c, done, this.counters);
+        if (after !== before) this.put(vs, slot, after);
+      }
     }
-    if (done.length > 0) this.settle(vs, ar, done.splice(0), ev.timestamp, out);
+    if (done.length > 0) {
+      this.settle(vs, ar, done, ev.timestamp, out);
+      done.length = 0;
+    }
   }
 
   private put(vs: VisitState, slot: number, st: unknown): void {

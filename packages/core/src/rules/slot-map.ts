@@ -126,6 +126,52 @@ export class SlotMap {
     return out;
   }
 
+  /**
+   * Header position of `slot`'s segment, or a negative number when it has none (boxed states are not segments).
+   * The payload is `raw[pos + 1 …]`, {@link lengthAt} elements; positions are valid until the next write.
+   */
+  locate(slot: number): number {
+    return this.find(slot);
+  }
+
+  /** The backing array, for in-place reads and same-length writes at {@link locate}d positions. */
+  get raw(): unknown[] {
+    return this.a;
+  }
+
+  /** Payload length of the segment whose header is at `pos`. */
+  lengthAt(pos: number): number {
+    return lenOf(this.a[pos] as number);
+  }
+
+  /** Slot of the segment whose header is at `pos`. */
+  slotAt(pos: number): number {
+    return slotOf(this.a[pos] as number);
+  }
+
+  /** End of the segments: headers are found by walking from 0 by `1 + lengthAt(pos)` up to here. */
+  get end(): number {
+    return this.used;
+  }
+
+  /**
+   * Stores the first `len` elements of `src` as the state's encoded form (`len` 0 deletes): the list itself for
+   * `FLAT`, `[length, …item]` records for `SEQ`.
+   */
+  setFlat(slot: number, src: readonly unknown[], len: number, codec: SlotCodec = SlotCodec.FLAT): void {
+    if (len === 0) return this.delete(slot);
+    let j = this.find(slot);
+    if (j >= 0) this.resize(j + 1, lenOf(this.a[j] as number), len);
+    else {
+      j = -j - 1;
+      this.resize(j, 0, len + 1);
+      this.count++;
+    }
+    const a = this.a;
+    a[j] = header(slot, len, codec);
+    for (let x = 0; x < len; x++) a[j + 1 + x] = src[x];
+  }
+
   /** Stores `state` (`undefined` deletes) with `codec` (fixed per component kind). */
   set(slot: number, state: unknown, codec: SlotCodec): void {
     if (codec === SlotCodec.BOX) return this.setBox(slot, state);
