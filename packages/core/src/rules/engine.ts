@@ -417,7 +417,7 @@ export class RuleEngine {
       else if (kind === 'sequence') stepSequenceAt(comp, vs.comps, slot, ev, rt, c, done, this.counters);
       else {
         const before = vs.comps.get(slot);
-        const after = stepBranch(comp, before, ev, rt, c, done, this.counters);
+        const after = stepBranch(comp, before, ev, rt, c, done);
         if (after !== before) this.put(vs, slot, after);
       }
     }
