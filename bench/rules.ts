@@ -6,11 +6,13 @@
  * measured in the same run: the same events through a trivial filter-only loop (the 40 filter rules as plain
  * predicates, no state). Ends with one JSON line, also written to bench/results/rules.json.
  *
- * Run: node --import tsx bench/rules.ts [--visits N] [--rounds MAX] [--seconds BUDGET] [--extra-rules K]
+ * Run: node --import tsx bench/rules.ts [--visits N] [--rounds MAX] [--seconds BUDGET] [--extra-rules K] [--family F]
  * The engine runs whole rounds until MAX rounds or BUDGET seconds; the baseline then runs the same rounds.
  * `--extra-rules 1000` deploys 1,000 more rules on event names that never occur (the index acceptance test of
  * §12: throughput may drop by at most 10 %; compare with a run without it). `steadyState` says whether the
- * virtual time covered the largest window (10 min), after which state per visit stops growing.
+ * virtual time covered the largest window (10 min), after which state per visit stops growing. `--family F` keeps
+ * only one family of the 100 rules (none, biz-filters, page-filters, counts, sequences, sets, absences, timers, facts),
+ * to see what each costs over the engine's floor (`none`).
  */
 import { createHash } from 'node:crypto';
 import { writeFileSync, mkdirSync } from 'node:fs';
@@ -32,6 +34,21 @@ const VISITS = arg('visits', 100_000);
 const MAX_ROUNDS = arg('rounds', 150);
 const BUDGET_S = arg('seconds', 25);
 const EXTRA_RULES = arg('extra-rules', 0);
+const FAMILIES: Record<string, [number, number]> = {
+  none: [0, 0],
+  'biz-filters': [0, 20],
+  'page-filters': [20, 40],
+  counts: [40, 65],
+  sequences: [65, 75],
+  sets: [75, 85],
+  absences: [85, 90],
+  timers: [90, 95],
+  facts: [95, 100],
+};
+const familyArg = process.argv.indexOf('--family');
+const FAMILY = familyArg > 0 ? process.argv[familyArg + 1] : undefined;
+if (FAMILY !== undefined && !(FAMILY in FAMILIES))
+  throw new Error(`--family must be one of ${Object.keys(FAMILIES).join(', ')}`);
 /** Largest window or timer of the rules below. */
 const MAX_WINDOW_MS = 10 * 60_000;
 const TEMPLATES = 1 << 20;
@@ -100,6 +117,10 @@ function rulesText(): string {
       'once per visit',
       `event PageEntered in "${CATS[i + 15]}"\nwhere fact.f${i % 2} == true\nthen engage chat "F${i}"`,
     );
+  if (FAMILY !== undefined) {
+    const [from, to] = FAMILIES[FAMILY] as [number, number];
+    r.splice(0, r.length, ...r.slice(from, to));
+  }
   for (let i = 0; i < EXTRA_RULES; i++)
     rule('once per visit', `count(event Never${i} in "${CATS[i % 20]}") within 5m >= 2\nthen emit "Z${i}"`);
   return `package default\n\n${r.join('\n\n')}\n`;
@@ -264,7 +285,7 @@ function runEngine(): {
 }
 
 console.log(
-  `rules bench: ${ruleCount} rules, ${VISITS} visits, up to ${MAX_ROUNDS} rounds or ${BUDGET_S} s of engine time`,
+  `rules bench: ${ruleCount} rules${FAMILY ? ` (family ${FAMILY})` : ''}, ${VISITS} visits, up to ${MAX_ROUNDS} rounds or ${BUDGET_S} s of engine time`,
 );
 const r = runEngine();
 console.log(
@@ -283,6 +304,7 @@ console.log(
 const result = {
   bench: 'rules',
   rules: ruleCount,
+  family: FAMILY ?? 'all',
   visits: VISITS,
   ...r,
   targets: { eventsPerSec: 1_000_000, bytesPerVisit: 1024 },
@@ -295,5 +317,8 @@ const result = {
 };
 console.log(`engine / baseline = ${result.ratio}`);
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/rules.json', import.meta.url), JSON.stringify(result) + '\n');
+writeFileSync(
+  new URL(`./results/rules${FAMILY ? `-${FAMILY}` : ''}.json`, import.meta.url),
+  JSON.stringify(result) + '\n',
+);
 console.log(JSON.stringify(result));
