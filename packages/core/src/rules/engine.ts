@@ -22,7 +22,7 @@ import {
 } from './flat-matchers.js';
 import type { EvalCtx } from './expr.js';
 import { truthy } from './expr.js';
-import type { ActiveRule, RuleIndex } from './rule-set.js';
+import type { ActiveRule, RuleIndex, TimerRef } from './rule-set.js';
 import { candidatesOf, hostOf, RuleSet } from './rule-set.js';
 import { sha256Hex } from './sha256.js';
 import type { PendingAbsence } from './components.js';
@@ -631,26 +631,45 @@ export class RuleEngine {
     return { id, n, name, type: '', url: '', title: null, categories: [], pageID, timestamp: t, data: {} };
   }
 
-  /** The earliest timer deadline relative to `t0` (`-1`: none); cheap checks first, state only when needed. */
+  /**
+   * The earliest timer deadline relative to `t0` (`-1`: none), without a lookup per timer: idle and dwell timers
+   * are sorted by duration, so the first live one is the earliest of its kind; pending absences are found by one
+   * walk over the visit's boxed states.
+   */
   private computeNext(vs: VisitState): number {
-    const timers = this.index(vs.pgUrl).timers;
-    if (timers.length === 0) return -1;
-    const open = vs.o1 !== null;
-    const pageOpen = vs.pgId !== null && vs.isOpen(vs.pgId);
+    const idx = this.index(vs.pgUrl);
+    if (idx.timers.length === 0) return -1;
     let best = Infinity;
-    for (let i = 0; i < timers.length; i++) {
-      const tr = timers[i] as (typeof timers)[number];
-      const ar = tr.ar;
-      const comp = tr.comp;
-      if (comp.kind === 'idle') {
-        if (!open || vs.lt + comp.forMs >= best) continue;
-      } else if (comp.kind === 'dwell') {
-        if (!pageOpen || vs.pgAt + comp.forMs >= best) continue;
-      }
-      if (ar.rule.once && this.onceFired(vs, ar.rank)) continue;
-      const d = branchDeadline(comp, vs.comps.getBox(ar.base + tr.k), vs);
+    if (vs.o1 !== null) best = this.firstLive(vs, idx.idles, vs.n, vs.lt);
+    const page = vs.pgId;
+    if (page !== null && vs.pgAt < best && vs.isOpen(page)) {
+      const d = this.firstLive(vs, idx.dwells, vs.pgEn, vs.pgAt);
       if (d < best) best = d;
     }
+    const boxes = vs.comps.boxes;
+    const at = idx.absenceAt;
+    for (let j = 0; j < boxes.length; j += 2) {
+      const st = boxes[j + 1] as PendingAbsence | undefined;
+      const tr = at[boxes[j] as number];
+      if (st === undefined || tr === undefined || tr === null) continue;
+      const d = st.t + (tr.comp as Extract<Component, { kind: 'absence' }>).forMs;
+      if (d < best && !(tr.ar.rule.once && this.onceFired(vs, tr.ar.rank))) best = d;
+    }
     return best === Infinity ? -1 : best;
+  }
+
+  /**
+   * Deadline of the first timer of `list` (idle or dwell, by ascending duration) that can still fire: its rule has
+   * not fired once, and it has not fired or been rejected for event `n` (its boxed state). `from` is the start.
+   */
+  private firstLive(vs: VisitState, list: readonly TimerRef[], n: number, from: number): number {
+    for (let i = 0; i < list.length; i++) {
+      const tr = list[i] as TimerRef;
+      if (tr.ar.rule.once && this.onceFired(vs, tr.ar.rank)) continue;
+      const st =
+        vs.comps.boxes.length === 0 ? undefined : (vs.comps.getBox(tr.ar.base + tr.k) as number | undefined);
+      if (n > (st ?? 0)) return from + (tr.comp as Extract<Component, { forMs: number }>).forMs;
+    }
+    return Infinity;
   }
 }

@@ -34,6 +34,11 @@ export interface RuleIndex {
   byCategory: Map<string, ActiveRule[]>;
   wildcard: ActiveRule[];
   timers: TimerRef[];
+  /** The `idle` and the `dwell` timers, each by ascending duration (the first live one is the earliest). */
+  idles: TimerRef[];
+  dwells: TimerRef[];
+  /** The `absence` timer of each slot (indexed by slot), for a walk over a visit's boxed states. */
+  absenceAt: (TimerRef | null)[];
   maxWindowMs: number;
   /** Merged candidate lists by event name, then by the event's raw category string (bounded cache). */
   merged: Map<string, Map<string, readonly ActiveRule[]>>;
@@ -42,7 +47,7 @@ export interface RuleIndex {
 
 const NO_RULES: readonly ActiveRule[] = Object.freeze([]);
 const byRank = (a: ActiveRule, b: ActiveRule): number => a.rank - b.rank;
-const MAX_MERGED = 8192;
+const MAX_MERGED = 65536;
 
 /**
  * Rules whose filters can match an event of `name` with categories `cats` (parsed from `category`), in evaluation
@@ -180,6 +185,9 @@ export class RuleSet {
       byCategory: new Map(),
       wildcard: [],
       timers: [],
+      idles: [],
+      dwells: [],
+      absenceAt: [],
       maxWindowMs: 0,
       merged: new Map(),
       mergedSize: 0,
@@ -202,10 +210,18 @@ export class RuleSet {
         else if (idx.wildcard.at(-1) !== ar) idx.wildcard.push(ar);
       }
       ar.rule.comps.forEach((comp, k) => {
-        if (comp.kind === 'absence' || comp.kind === 'idle' || comp.kind === 'dwell')
-          idx.timers.push({ ar, comp, k });
+        if (comp.kind !== 'absence' && comp.kind !== 'idle' && comp.kind !== 'dwell') return;
+        const tr = { ar, comp, k };
+        idx.timers.push(tr);
+        if (comp.kind === 'idle') idx.idles.push(tr);
+        else if (comp.kind === 'dwell') idx.dwells.push(tr);
+        else idx.absenceAt[ar.base + k] = tr;
       });
     }
+    const forMs = (tr: TimerRef): number => (tr.comp as Extract<Component, { forMs: number }>).forMs;
+    idx.idles.sort((a, b) => forMs(a) - forMs(b));
+    idx.dwells.sort((a, b) => forMs(a) - forMs(b));
+    for (let s = 0; s < idx.absenceAt.length; s++) idx.absenceAt[s] ??= null;
     this.indexes.set(key, idx);
     return idx;
   }

@@ -72,6 +72,11 @@ export class SlotMap {
     return -(lo * 2) - 1;
   }
 
+  /** The boxed states as sorted `[slot, value, …]` pairs (`undefined` value: a hole); read-only. */
+  get boxes(): readonly unknown[] {
+    return this.b;
+  }
+
   /** A boxed state (of a component whose codec is `BOX`), without looking at the other segments. */
   getBox(slot: number): unknown {
     const i = this.findBox(slot);
