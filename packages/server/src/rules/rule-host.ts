@@ -17,11 +17,20 @@ import type {
   VisitState,
 } from '@beckon/core/rules';
 import { compileRules, printRules, RuleEngine } from '@beckon/core/rules';
-import { createHash } from 'node:crypto';
+import * as nodeCrypto from 'node:crypto';
 import type { RulePackageStore, RuleStateStore } from './rule-state-store.js';
 import { MemoryRulePackageStore } from './rule-state-store.js';
 import type { HostClock } from './timer-wheel.js';
 import { systemClock, TimerWheel } from './timer-wheel.js';
+
+/**
+ * Lowercase hex SHA-256 of a UTF-8 string through node:crypto, for actionable event ids: the one-shot `hash`
+ * (Node ≥ 20.12; about 3× faster than `createHash` on ids' short input), else `createHash`.
+ */
+export const nodeSha256Hex: (text: string) => string =
+  typeof nodeCrypto.hash === 'function'
+    ? (text) => nodeCrypto.hash('sha256', text, 'hex')
+    : (text) => nodeCrypto.createHash('sha256').update(text, 'utf8').digest('hex');
 
 export interface RuleHostOptions {
   store: RuleStateStore;
@@ -85,7 +94,7 @@ export class RuleHost {
     this.engine = new RuleEngine({
       domainSeparation: opts.domainSeparation ?? false,
       defaultQueues: opts.defaultQueues,
-      sha256: (text) => createHash('sha256').update(text, 'utf8').digest('hex'),
+      sha256: nodeSha256Hex,
     });
     this.wheel = new TimerWheel(this.clock, (ids, now) => {
       for (const id of ids) void this.fire(id, now);
