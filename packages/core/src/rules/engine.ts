@@ -219,7 +219,7 @@ export class RuleEngine {
         if (to !== undefined) moved.set(to, st, rs.slotCodecs[to] as SlotCodec);
       }
     }
-    vs.comps = moved;
+    vs.comps.replaceWith(moved);
     this.moveRefraction(vs, old, rs);
     vs.rs = rs;
     vs.nx = this.computeNext(vs);

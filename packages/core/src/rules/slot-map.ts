@@ -248,6 +248,16 @@ export class SlotMap {
     return this.count;
   }
 
+  /** Takes over the entries of `other` (which must not be used afterwards). */
+  replaceWith(other: SlotMap): void {
+    this.a = other.a;
+    this.b = other.b;
+    this.used = other.used;
+    this.count = other.count;
+    this.memoSlot = -1;
+    this.memoPos = 0;
+  }
+
   clear(): void {
     this.a = NONE as unknown[];
     this.b = NONE as unknown[];

@@ -54,11 +54,11 @@ const MAX_OPEN = 16;
 
 /**
  * Engine state of one visit. Treat as opaque outside the engine; persist with {@link serializeVisitStateWith}.
- * One object with every field in place (one hidden class, no nested page object, no list of open pages for the
- * usual one or two): an event touches this object and its component map and little else. Times are relative to
+ * One object with every field in place (one hidden class, no nested page object or component map, no list of
+ * open pages for the usual one or two): an event touches this object and its packed state array and little else. Times are relative to
  * `t0`, the visit's first event, so they stay small integers instead of boxed doubles.
  */
-export class VisitState {
+export class VisitState extends SlotMap {
   /** Time of the first event (absolute ms). */
   t0 = 0;
   /** Last evaluation time, relative to `t0`. */
@@ -93,8 +93,6 @@ export class VisitState {
   cool: number[] | null = null;
   /** Refraction by stable rule key (`0` for once-fired), after a restore and before the first evaluation. */
   keyedFired: Record<string, number> | null = null;
-  /** Component states by slot of `rs`. */
-  comps = new SlotMap();
   /** Component states by stable key, after a restore and before the first evaluation. */
   keyed: Record<string, unknown> | null = null;
   /** The rule set `comps` refers to (opaque to this module). */
@@ -105,7 +103,17 @@ export class VisitState {
   constructor(
     readonly visitID: string,
     readonly globalVisitID: string,
-  ) {}
+  ) {
+    super();
+  }
+
+  /**
+   * Component states by slot of `rs`. The visit is its own component map (it extends `SlotMap`), so an event
+   * reaches its state through one object fewer.
+   */
+  get comps(): SlotMap {
+    return this;
+  }
 
   get openCount(): number {
     return this.o1 === null ? 0 : this.om === null ? 1 : 1 + this.om.length;
