@@ -145,7 +145,7 @@ export class RuleEngine {
     const ev = this.track(vs, se, rt);
     if ((ev.n & 15) === 0) this.sweep(vs, rt);
     const idx = this.index(ev.url);
-    const cands = candidatesOf(idx, ev.name, se.category, ev.categories);
+    const cands = candidatesOf(idx, ev.name, ev.categories);
     for (let i = 0; i < cands.length; i++) this.evalRule(vs, cands[i] as ActiveRule, ev, out);
     vs.nx = this.computeNext(vs);
     return out;
@@ -365,7 +365,7 @@ export class RuleEngine {
     if (list === undefined) {
       list = category.split(';').filter((c) => c !== '');
       Object.freeze(list);
-      if (this.categoryCache.size >= 4096) this.categoryCache.clear();
+      if (this.categoryCache.size >= 16_384) this.categoryCache.clear();
       this.categoryCache.set(category, list);
     }
     return list;

@@ -40,8 +40,8 @@ export interface RuleIndex {
   /** The `absence` timer of each slot (indexed by slot), for a walk over a visit's boxed states. */
   absenceAt: (TimerRef | null)[];
   maxWindowMs: number;
-  /** Merged candidate lists by event name, then by the event's raw category string (bounded cache). */
-  merged: Map<string, Map<string, readonly ActiveRule[]>>;
+  /** Merged candidate lists by event name, then by the engine's shared category list (bounded cache). */
+  merged: Map<string, Map<readonly string[], readonly ActiveRule[]>>;
   mergedSize: number;
 }
 
@@ -50,18 +50,14 @@ const byRank = (a: ActiveRule, b: ActiveRule): number => a.rank - b.rank;
 const MAX_MERGED = 65536;
 
 /**
- * Rules whose filters can match an event of `name` with categories `cats` (parsed from `category`), in evaluation
- * order, deduplicated. Merged once per (name, category string) and cached on the index: after warm-up an event
- * costs two map lookups and no allocation.
+ * Rules whose filters can match an event of `name` with categories `cats`, in evaluation order, deduplicated.
+ * `cats` is the engine's shared list for the event's category string (one object per distinct string), so the
+ * merged list is cached on the index by name and by that object's identity: after warm-up an event costs two map
+ * lookups, neither of which hashes or compares the category string, and no allocation.
  */
-export function candidatesOf(
-  idx: RuleIndex,
-  name: string,
-  category: string,
-  cats: readonly string[],
-): readonly ActiveRule[] {
+export function candidatesOf(idx: RuleIndex, name: string, cats: readonly string[]): readonly ActiveRule[] {
   let inner = idx.merged.get(name);
-  const hit = inner?.get(category);
+  const hit = inner?.get(cats);
   if (hit !== undefined) return hit;
   const seen = new Set<ActiveRule>();
   const add = (l: readonly ActiveRule[] | undefined): void => {
@@ -81,7 +77,7 @@ export function candidatesOf(
     inner = undefined;
   }
   if (inner === undefined) idx.merged.set(name, (inner = new Map()));
-  inner.set(category, list);
+  inner.set(cats, list);
   idx.mergedSize++;
   return list;
 }
