@@ -174,6 +174,33 @@ export function branchDeadline(comp: Component, st: unknown, vs: VisitState): nu
   }
 }
 
+/**
+ * The state with every relative time moved `delta` earlier (a visit's time base moves `delta` later; see
+ * `RuleEngine.relative`). Positions, ids and bindings are unchanged.
+ */
+export function shiftComponent(comp: Component, st: unknown, delta: number): unknown {
+  if (st === undefined) return undefined;
+  const shifted = (list: readonly unknown[], at: number, stride: number): unknown[] =>
+    list.map((x, j) => (j >= at && (j - at) % stride === 0 ? (x as number) - delta : x));
+  switch (comp.kind) {
+    case 'window':
+      return comp.distinct === null ? shifted(st as unknown[], 0, 1) : shifted(st as unknown[], 1, 2);
+    case 'count':
+      return comp.distinct === null ? shifted(st as unknown[], 0, 3) : shifted(st as unknown[], 1, 4);
+    case 'sequence':
+      return (st as PartialMatch[]).map((pm) => pm.map((x, j) => (j === 2 ? (x as number) - delta : x)));
+    case 'all':
+      return shifted(st as SetState, 2, SET_STRIDE);
+    case 'absence': {
+      const p = st as PendingAbsence;
+      return { ...p, t: p.t - delta };
+    }
+    default:
+      // idle and dwell keep an event position, not a time
+      return st;
+  }
+}
+
 /** Drops entries that left their window at relative time `now` (the periodic sweep); `undefined` when empty. */
 export function pruneComponent(comp: Component, st: unknown, now: number): unknown {
   if (st === undefined) return undefined;

@@ -121,9 +121,61 @@ describe('engine properties', () => {
       { numRuns: 150 },
     );
   });
+
+  it('same result when a visit outlives 2^30 ms and its time base moves in the middle of the stream', () => {
+    // relative times stay under 2^30 ms; a visit that runs longer moves its base and every stored time
+    const BOUNDARY = 2 ** 30;
+    const run = (shift: number, events: StoredEvent[]): unknown[] => {
+      const primer = storedEvent({ at: 0, name: 'Primer', id: 'EV-PRIMER' });
+      const moved = events.map((e) => ({
+        ...e,
+        receivedAt: e.receivedAt + shift,
+        timestamp: e.timestamp + shift,
+      }));
+      const { out } = replay(engine(), [primer, ...moved], { until: (shift + 50_000_000) / 1000 });
+      return out
+        .filter((a) => a.timestamp >= T0 + shift)
+        .map((a) => [a.ruleId, a.name, a.timestamp - shift, a.triggeringEventIDs, a.data]);
+    };
+    fc.assert(
+      fc.property(streamArb, (events) => {
+        const near = run(86_400_000, events);
+        // the base moves about 1,000 s into the stream, with the state of the events before it
+        expect(run(BOUNDARY - 1_000_000, events)).toEqual(near);
+        // past 2^31 ms: the base moves at the first event after the primer
+        expect(run(2 * BOUNDARY - 1_000_000, events)).toEqual(near);
+      }),
+      { numRuns: 150 },
+    );
+  });
 });
 
 describe('engine behaviour', () => {
+  it('timers keep their deadlines when the time base moves', () => {
+    const e = new RuleEngine({
+      packages: [
+        mustCompile(
+          'package default\nrule "d" when dwell 90s then emit "dwell" end\nrule "i" when idle 60s then emit "idle" end',
+        ),
+      ],
+    });
+    const B = 2 ** 30 / 1000;
+    const { out } = replay(
+      e,
+      [
+        storedEvent({ at: 0, name: 'PageEntered', page: 'P0' }),
+        storedEvent({ at: 10, name: 'PageExited', page: 'P0' }),
+        storedEvent({ at: B - 30, name: 'PageEntered', page: 'P1' }),
+        storedEvent({ at: B + 10, name: 'Click', page: 'P1' }),
+      ],
+      { until: B + 200 },
+    );
+    expect(summary(out).map(([name, at]) => [name, Math.round((at - B) * 1000) / 1000])).toEqual([
+      ['dwell', 60],
+      ['idle', 70],
+    ]);
+  });
+
   it('bounds partial matches at 64 per rule and counts the drops', () => {
     const e = new RuleEngine({
       packages: [

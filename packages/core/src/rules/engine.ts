@@ -11,7 +11,14 @@ import type { ActionableEvent } from './actionable.js';
 import { actionableEventId } from './actionable.js';
 import type { CompiledPackage, Component } from './compile.js';
 import type { Completion, Counters } from './components.js';
-import { bind, branchDeadline, consumeBranch, pruneComponent, stepBranch } from './components.js';
+import {
+  bind,
+  branchDeadline,
+  consumeBranch,
+  pruneComponent,
+  shiftComponent,
+  stepBranch,
+} from './components.js';
 import {
   feedWindowAt,
   freshAt,
@@ -27,7 +34,7 @@ import { candidatesOf, hostOf, RuleSet } from './rule-set.js';
 import { sha256Hex } from './sha256.js';
 import type { PendingAbsence } from './components.js';
 import type { RuleEvent, VisitorFacts, VisitState } from './visit-state.js';
-import { newVisitState, restoreVisitState, serializeVisitStateWith } from './visit-state.js';
+import { NO_DEADLINE, newVisitState, restoreVisitState, serializeVisitStateWith } from './visit-state.js';
 import { SlotCodec, SlotMap } from './slot-map.js';
 
 /** An event as the engine takes it: a stored event, plus its page title when the server knows it. */
@@ -54,6 +61,8 @@ export interface RuleEngineStats {
 }
 
 const MAX_FACTS = 32;
+/** Largest time relative to a visit's base `t0` before the base moves (see `relative`). */
+const MAX_RELATIVE_MS = 2 ** 30;
 const EMPTY: string[] = [];
 
 export class RuleEngine {
@@ -138,10 +147,11 @@ export class RuleEngine {
     this.attach(vs);
     if (visitor) vs.visitor = visitor;
     if (vs.n === 0) vs.t0 = se.receivedAt;
-    const since = se.receivedAt - vs.t0;
-    const rt = since > vs.t ? since : vs.t;
+    const since = this.relative(vs, se.receivedAt);
+    // an integer: relative times stay small integers in every field and state they reach (no boxed doubles)
+    const rt = (since > vs.t ? since : vs.t) | 0;
     const out: ActionableEvent[] = [];
-    if (vs.nx >= 0 && vs.nx < rt) this.runTimers(vs, rt, false, out);
+    if (vs.nx !== NO_DEADLINE && vs.nx < rt) this.runTimers(vs, rt, false, out);
     const ev = this.track(vs, se, rt);
     if ((ev.n & 15) === 0) this.sweep(vs, rt);
     const idx = this.index(ev.url);
@@ -155,14 +165,14 @@ export class RuleEngine {
   fireTimers(vs: VisitState, now: number): ActionableEvent[] {
     this.attach(vs);
     const out: ActionableEvent[] = [];
-    if (vs.nx >= 0 && vs.t0 + vs.nx <= now) this.runTimers(vs, now - vs.t0, true, out);
+    if (vs.nx !== NO_DEADLINE && vs.t0 + vs.nx <= now) this.runTimers(vs, this.relative(vs, now), true, out);
     return out;
   }
 
   /** The visit's next timer deadline, or `null`. */
   nextDeadline(vs: VisitState): number | null {
     this.attach(vs);
-    return vs.nx < 0 ? null : vs.t0 + vs.nx;
+    return vs.nx === NO_DEADLINE ? null : vs.t0 + vs.nx;
   }
 
   /**
@@ -171,7 +181,7 @@ export class RuleEngine {
    */
   expire(vs: VisitState, now: number): boolean {
     this.attach(vs);
-    if (vs.nx >= 0 || vs.comps.size === 0) return false;
+    if (vs.nx !== NO_DEADLINE || vs.comps.size === 0) return false;
     if (now - (vs.t0 + vs.lt) <= this.index(vs.pgUrl).maxWindowMs) return false;
     vs.comps.clear();
     return true;
@@ -200,6 +210,26 @@ export class RuleEngine {
   }
 
   // ---- internals ----
+
+  /**
+   * `abs` relative to the visit's time base `t0`. Relative times stay below 2^30 ms (12.4 days), so they are
+   * small integers: past that, the base moves to `abs` and every stored relative time moves with it.
+   */
+  private relative(vs: VisitState, abs: number): number {
+    const since = abs - vs.t0;
+    if (since <= MAX_RELATIVE_MS) return since;
+    const rs = vs.rs as RuleSet;
+    vs.t0 += since;
+    vs.t -= since;
+    vs.lt -= since;
+    vs.pgAt -= since;
+    for (const [slot, st] of [...vs.comps]) {
+      const comp = rs.slotComps[slot];
+      if (comp !== undefined) this.put(vs, slot, shiftComponent(comp, st, since));
+    }
+    vs.nx = this.computeNext(vs);
+    return 0;
+  }
 
   /** Moves a visit onto the current rule set, keeping state of unchanged components (§8.13). */
   private attach(vs: VisitState): void {
@@ -632,13 +662,13 @@ export class RuleEngine {
   }
 
   /**
-   * The earliest timer deadline relative to `t0` (`-1`: none), without a lookup per timer: idle and dwell timers
+   * The earliest timer deadline relative to `t0` (`NO_DEADLINE`: none), without a lookup per timer: idle and dwell timers
    * are sorted by duration, so the first live one is the earliest of its kind; pending absences are found by one
    * walk over the visit's boxed states.
    */
   private computeNext(vs: VisitState): number {
     const idx = this.index(vs.pgUrl);
-    if (idx.timers.length === 0) return -1;
+    if (idx.timers.length === 0) return NO_DEADLINE;
     let best = Infinity;
     if (vs.o1 !== null) best = this.firstLive(vs, idx.idles, vs.n, vs.lt);
     const page = vs.pgId;
@@ -655,7 +685,7 @@ export class RuleEngine {
       const d = st.t + (tr.comp as Extract<Component, { kind: 'absence' }>).forMs;
       if (d < best && !(tr.ar.rule.once && this.onceFired(vs, tr.ar.rank))) best = d;
     }
-    return best === Infinity ? -1 : best;
+    return best === Infinity ? NO_DEADLINE : best;
   }
 
   /**

@@ -49,6 +49,12 @@ export interface PageInfo {
 /** Shared empty list of a fresh visit (never mutated: the engine replaces a list to grow it). */
 const NO_STRINGS: readonly string[] = Object.freeze([]);
 
+/**
+ * `VisitState.nx` when no timer is pending: a small integer no deadline can equal (relative deadlines are at least
+ * `-2^30` ms plus a duration after the visit's time base moves; see `RuleEngine`).
+ */
+export const NO_DEADLINE = -(2 ** 31);
+
 /** At most this many pages are tracked as open; beyond, the oldest is forgotten. */
 const MAX_OPEN = 16;
 
@@ -97,8 +103,8 @@ export class VisitState extends SlotMap {
   keyed: Record<string, unknown> | null = null;
   /** The rule set `comps` refers to (opaque to this module). */
   rs: object | null = null;
-  /** Cached next timer deadline relative to `t0`; `-1` when none. */
-  nx = -1;
+  /** Cached next timer deadline relative to `t0` (negative after the base moved); `NO_DEADLINE` when none. */
+  nx = NO_DEADLINE;
 
   constructor(
     readonly visitID: string,
