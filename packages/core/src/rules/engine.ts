@@ -147,7 +147,8 @@ export class RuleEngine {
     this.attach(vs);
     if (visitor) vs.visitor = visitor;
     if (vs.n === 0) vs.t0 = se.receivedAt;
-    const since = this.relative(vs, se.receivedAt);
+    let since = se.receivedAt - vs.t0;
+    if (since > MAX_RELATIVE_MS || since < -MAX_RELATIVE_MS) since = this.relative(vs, se.receivedAt);
     // an integer: relative times stay small integers in every field and state they reach (no boxed doubles)
     const rt = (since > vs.t ? since : vs.t) | 0;
     const out: ActionableEvent[] = [];
@@ -212,12 +213,13 @@ export class RuleEngine {
   // ---- internals ----
 
   /**
-   * `abs` relative to the visit's time base `t0`. Relative times stay below 2^30 ms (12.4 days), so they are
-   * small integers: past that, the base moves to `abs` and every stored relative time moves with it.
+   * `abs` relative to the visit's time base `t0`, as an integer. Relative times stay below 2^30 ms (12.4 days), so
+   * they are small integers: past that, the base moves to `abs` and every stored relative time moves with it.
    */
   private relative(vs: VisitState, abs: number): number {
     const since = abs - vs.t0;
-    if (since <= MAX_RELATIVE_MS) return since;
+    // an integer result (no boxed double); more than 2^30 ms before the base only happens with a skewed clock
+    if (since <= MAX_RELATIVE_MS) return since < -MAX_RELATIVE_MS ? -MAX_RELATIVE_MS : since | 0;
     const rs = vs.rs as RuleSet;
     vs.t0 += since;
     vs.t -= since;
