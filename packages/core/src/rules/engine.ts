@@ -32,6 +32,7 @@ import { truthy } from './expr.js';
 import type { ActiveRule, RuleIndex, TimerRef } from './rule-set.js';
 import { candidatesOf, hostOf, RuleSet } from './rule-set.js';
 import { sha256Hex } from './sha256.js';
+import { lastFiring, moveRefraction, onceFired, recordFiring } from './refraction.js';
 import type { PendingAbsence } from './components.js';
 import type { RuleEvent, VisitorFacts, VisitState } from './visit-state.js';
 import { NO_DEADLINE, newVisitState, restoreVisitState, serializeVisitStateWith } from './visit-state.js';
@@ -252,68 +253,9 @@ export class RuleEngine {
       }
     }
     vs.comps.replaceWith(moved);
-    this.moveRefraction(vs, old, rs);
+    moveRefraction(vs, old, rs);
     vs.rs = rs;
     vs.nx = this.computeNext(vs);
-  }
-
-  /** Re-indexes refraction records by rank in `rs`; records of rules that no longer exist are dropped. */
-  private moveRefraction(vs: VisitState, old: RuleSet | null, rs: RuleSet): void {
-    const fired: [string, number][] = [];
-    if (vs.keyedFired !== null) fired.push(...Object.entries(vs.keyedFired));
-    if (old !== null) {
-      if (vs.once) {
-        vs.once.forEach((word, w) => {
-          for (let b = 0; b < 30; b++) if (word & (1 << b)) fired.push([old.ruleKeys[w * 30 + b] ?? '', 0]);
-        });
-      }
-      if (vs.cool)
-        for (let j = 0; j < vs.cool.length; j += 2)
-          fired.push([old.ruleKeys[vs.cool[j] as number] ?? '', vs.cool[j + 1] as number]);
-    }
-    vs.once = null;
-    vs.cool = null;
-    vs.keyedFired = null;
-    for (const [key, t] of fired) {
-      const rank = rs.rankByRuleKey.get(key);
-      if (rank === undefined) continue;
-      if (t === 0) this.markOnce(vs, rank);
-      else (vs.cool ??= []).push(rank, t);
-    }
-  }
-
-  private markOnce(vs: VisitState, rank: number): void {
-    const once = (vs.once ??= []);
-    const w = (rank / 30) | 0;
-    while (once.length <= w) once.push(0);
-    once[w] = (once[w] as number) | (1 << (rank % 30));
-  }
-
-  private onceFired(vs: VisitState, rank: number): boolean {
-    const once = vs.once;
-    return once !== null && ((once[(rank / 30) | 0] ?? 0) & (1 << (rank % 30))) !== 0;
-  }
-
-  /** Time of the last firing of a rule, or undefined. */
-  private lastFiring(vs: VisitState, ar: ActiveRule): number | undefined {
-    if (ar.rule.once) return this.onceFired(vs, ar.rank) ? 0 : undefined;
-    const cool = vs.cool;
-    if (cool === null) return undefined;
-    for (let j = 0; j < cool.length; j += 2) if (cool[j] === ar.rank) return cool[j + 1] as number;
-    return undefined;
-  }
-
-  private recordFiring(vs: VisitState, ar: ActiveRule, t: number): void {
-    if (ar.rule.once) return this.markOnce(vs, ar.rank);
-    if (ar.rule.cooldownMs === null) return;
-    const cool = (vs.cool ??= []);
-    for (let j = 0; j < cool.length; j += 2) {
-      if (cool[j] === ar.rank) {
-        cool[j + 1] = t;
-        return;
-      }
-    }
-    cool.push(ar.rank, t);
   }
 
   /** Periodic sweep: drops window entries and partial matches that left their window (`rt` relative to `t0`). */
@@ -418,7 +360,7 @@ export class RuleEngine {
 
   private evalRule(vs: VisitState, ar: ActiveRule, ev: RuleEvent, out: ActionableEvent[]): void {
     const r = ar.rule;
-    if (r.once && this.onceFired(vs, ar.rank)) return;
+    if (r.once && onceFired(vs, ar.rank)) return;
     const c = this.setup(vs, ar, ev.timestamp);
     const comps = r.comps;
     const rt = vs.t;
@@ -490,12 +432,12 @@ export class RuleEngine {
         comp.reject?.();
         continue;
       }
-      const prev = r.once || r.cooldownMs !== null ? this.lastFiring(vs, ar) : undefined;
+      const prev = r.once || r.cooldownMs !== null ? lastFiring(vs, ar) : undefined;
       const blocked = prev !== undefined && (r.once || (r.cooldownMs !== null && t - prev < r.cooldownMs));
       if (!blocked) {
         const ae = this.act(vs, ar, comp, c, t);
         if (ae) out.push(ae);
-        this.recordFiring(vs, ar, t);
+        recordFiring(vs, ar, t);
       }
       this.consume(vs, ar, comp.cutoff);
       return;
@@ -595,7 +537,7 @@ export class RuleEngine {
   }
 
   private timerDeadline(vs: VisitState, ar: ActiveRule, comp: Component, k: number): number {
-    if (ar.rule.once && this.onceFired(vs, ar.rank)) return Infinity;
+    if (ar.rule.once && onceFired(vs, ar.rank)) return Infinity;
     return branchDeadline(comp, vs.comps.get(ar.base + k), vs);
   }
 
@@ -685,7 +627,7 @@ export class RuleEngine {
       const tr = at[boxes[j] as number];
       if (st === undefined || tr === undefined || tr === null) continue;
       const d = st.t + (tr.comp as Extract<Component, { kind: 'absence' }>).forMs;
-      if (d < best && !(tr.ar.rule.once && this.onceFired(vs, tr.ar.rank))) best = d;
+      if (d < best && !(tr.ar.rule.once && onceFired(vs, tr.ar.rank))) best = d;
     }
     return best === Infinity ? NO_DEADLINE : best;
   }
@@ -697,7 +639,7 @@ export class RuleEngine {
   private firstLive(vs: VisitState, list: readonly TimerRef[], n: number, from: number): number {
     for (let i = 0; i < list.length; i++) {
       const tr = list[i] as TimerRef;
-      if (tr.ar.rule.once && this.onceFired(vs, tr.ar.rank)) continue;
+      if (tr.ar.rule.once && onceFired(vs, tr.ar.rank)) continue;
       const st =
         vs.comps.boxes.length === 0 ? undefined : (vs.comps.getBox(tr.ar.base + tr.k) as number | undefined);
       if (n > (st ?? 0)) return from + (tr.comp as Extract<Component, { forMs: number }>).forMs;
