@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '@beckon/protocol';
 import type { ActionableEvent } from '@beckon/core/rules';
-import { RuleCompileError, RuleHost } from './rule-host.js';
+import { nodeSha256Hex, RuleCompileError, RuleHost } from './rule-host.js';
+import { sha256Hex } from '@beckon/core/rules';
 import { MemoryRulePackageStore, MemoryRuleStateStore } from './rule-state-store.js';
 import { FakeClock } from './fake-clock.js';
 import { TimerWheel } from './timer-wheel.js';
@@ -159,6 +160,14 @@ describe('RuleHost', () => {
     await host.onEvent(event(T0, 'A', { visitID: 'V2' }));
     const out = await host.onEvent(event(T0 + 5, 'B'));
     expect(out.map((a) => a.name)).toEqual(['ab']);
+  });
+});
+
+describe('nodeSha256Hex', () => {
+  it('is the SHA-256 of the UTF-8 text, as the engine computes it without node:crypto', () => {
+    expect(nodeSha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    const text = 'r1\nV1\n1700000000000\nE1,E2 é ✓';
+    expect(nodeSha256Hex(text)).toBe(sha256Hex(text));
   });
 });
 
