@@ -578,7 +578,12 @@ export function describeStoreContract(name: string, openFresh: () => Promise<Sql
         const rows = await store.driver.all<Record<string, unknown>>('SELECT * FROM api_keys');
         const stored = JSON.stringify(rows);
         expect(stored).not.toContain(key);
-        expect(stored).not.toContain(key.split('_').at(-1));
+        // The secret is everything after `bk_<keyId>_`; it may itself contain '_' (base64url).
+        const prefix = `bk_${record.keyId}_`;
+        expect(key.startsWith(prefix)).toBe(true);
+        const secret = key.slice(prefix.length);
+        expect(secret).toHaveLength(32);
+        expect(stored).not.toContain(secret);
         const hash = createHash('sha256').update(key).digest('hex');
         expect(hashApiKey(key)).toBe(hash);
         expect(rows.find((r) => r.key_id === record.keyId)?.key_hash).toBe(hash);
