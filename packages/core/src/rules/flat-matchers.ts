@@ -160,7 +160,8 @@ export function windowCountAt(comp: WindowComponent, map: SlotMap, slot: number,
 
 /**
  * Set matching (§8.4), state `[bindings, (member, t, n, id)…]` in arrival order; each member keeps its latest
- * `times` events. Pushes a completion when every member has its events.
+ * `times` events. Without aliases the bindings are always `null` and the packed state leaves them out
+ * (`SlotCodec.FLAT_NB`). Pushes a completion when every member has its events.
  */
 export function stepSetAt(
   comp: StepsComponent,
@@ -172,15 +173,18 @@ export function stepSetAt(
   out: Completion[],
 ): void {
   const from = rt - comp.withinMs;
+  /** Elements before the first record: the bindings, or none. */
+  const lead = comp.aliasFree ? 0 : 1;
+  const codec = comp.aliasFree ? SlotCodec.FLAT_NB : SlotCodec.FLAT;
   const j = map.locate(slot);
   let list: readonly unknown[] = j >= 0 ? map.raw : SET_NONE;
   let base = j >= 0 ? j + 1 : 0;
-  let len = j >= 0 ? map.lengthAt(j) : 1;
+  let len = j >= 0 ? map.lengthAt(j) : lead;
   let changed = false;
-  if (len > 1 && (list[base + 2] as number) < from) {
+  if (len > lead && (list[base + lead + 1] as number) < from) {
     let o = 0;
-    KEPT[o++] = list[base];
-    for (let x = base + 1; x < base + len; x += 4) {
+    if (lead === 1) KEPT[o++] = list[base];
+    for (let x = base + lead; x < base + len; x += 4) {
       if ((list[x + 1] as number) < from) continue;
       for (let f = 0; f < 4; f++) KEPT[o++] = list[x + f];
     }
@@ -189,17 +193,17 @@ export function stepSetAt(
     len = o;
     changed = true;
   }
-  if (comp.unless !== null && len > 1 && comp.unless.test(ev, c)) {
+  if (comp.unless !== null && len > lead && comp.unless.test(ev, c)) {
     list = SET_NONE;
     base = 0;
-    len = 1;
+    len = lead;
     changed = true;
   }
-  let b = (len > 1 ? list[base] : null) as Record<string, RuleEvent> | null;
+  let b = (lead === 1 && len > 1 ? list[base] : null) as Record<string, RuleEvent> | null;
   const steps = comp.steps;
   const counts = memberCounts;
   for (let m = 0; m < steps.length; m++) counts[m] = 0;
-  for (let x = base + 1; x < base + len; x += 4) {
+  for (let x = base + lead; x < base + len; x += 4) {
     const m = list[x] as number;
     counts[m] = (counts[m] as number) + 1;
   }
@@ -220,22 +224,22 @@ export function stepSetAt(
   if (target < 0) target = firstMatch;
   if (target < 0) {
     // pruned or cleared: the kept records are in KEPT (from 0), or nothing is left
-    if (changed) map.setFlat(slot, list, len > 1 ? len : 0);
+    if (changed) map.setFlat(slot, list, len > lead ? len : 0, codec);
     return;
   }
   const step = steps[target] as (typeof steps)[number];
   b = bind(b, step.filter.alias, ev);
   let drop = -1;
   if ((counts[target] as number) >= step.times) {
-    for (let x = base + 1; x < base + len; x += 4)
+    for (let x = base + lead; x < base + len; x += 4)
       if (list[x] === target) {
         drop = x;
         break;
       }
   } else counts[target] = (counts[target] as number) + 1;
   let o = 0;
-  OUT[o++] = b;
-  for (let x = base + 1; x < base + len; x += 4) {
+  if (lead === 1) OUT[o++] = b;
+  for (let x = base + lead; x < base + len; x += 4) {
     if (x === drop) continue;
     for (let f = 0; f < 4; f++) OUT[o++] = list[x + f];
   }
@@ -247,20 +251,21 @@ export function stepSetAt(
   for (let m = 0; m < steps.length; m++)
     if ((counts[m] as number) < (steps[m] as (typeof steps)[number]).times) complete = false;
   if (complete) {
-    const all = (o - 1) / 4;
+    const all = (o - lead) / 4;
     const n = Math.min(all, MAX_IDS);
     const ids = new Array<string>(n);
-    for (let x = 1 + (all - n) * 4 + 3, y = 0; y < n; x += 4, y++) ids[y] = OUT[x] as string;
+    for (let x = lead + (all - n) * 4 + 3, y = 0; y < n; x += 4, y++) ids[y] = OUT[x] as string;
     out.push({ ids, binds: b, last: ev, pageID: ev.pageID, cutoff: ev.n, reject: null });
   }
-  map.setFlat(slot, OUT, o);
+  map.setFlat(slot, OUT, o, codec);
 }
 
 /**
  * Sequence matching (§8.3). The state is a list of partial matches, oldest first, each stored as the record
- * `[length, step, count in step, first time, first position, bindings, …ids]`. When the steps have no aliases, a
- * newer partial match at the same progress dominates an older one (it completes whenever the older would and
- * expires later), so only the newest is kept: at most one partial match per progress state.
+ * `[length, step, count in step, first time, first position, bindings, …ids]`; without aliases the bindings are
+ * always `null` and the record leaves them out (`SlotCodec.SEQ_NB`). When the steps have no aliases, a newer partial
+ * match at the same progress dominates an older one (it completes whenever the older would and expires later), so
+ * only the newest is kept: at most one partial match per progress state.
  */
 export function stepSequenceAt(
   comp: StepsComponent,
@@ -274,6 +279,9 @@ export function stepSequenceAt(
 ): void {
   const from = rt - comp.withinMs;
   const steps = comp.steps;
+  const nb = comp.aliasFree;
+  /** Offset of the first id in a record (after the length, four counters and the bindings unless `nb`). */
+  const ids0 = nb ? 5 : 6;
   const j = map.locate(slot);
   const a = map.raw;
   const base = j >= 0 ? j + 1 : 0;
@@ -292,7 +300,7 @@ export function stepSequenceAt(
     }
     starts[total++] = o;
     const step = a[x + 1] as number;
-    c.binds = a[x + 5] as Record<string, RuleEvent> | null;
+    c.binds = nb ? null : (a[x + 5] as Record<string, RuleEvent> | null);
     const ok = (steps[step] as (typeof steps)[number]).filter.test(ev, c);
     c.binds = null;
     if (!ok) {
@@ -300,12 +308,13 @@ export function stepSequenceAt(
       continue;
     }
     changed = true;
-    o = advance(steps, step, a[x + 2] as number, a[x + 3], a[x + 4], a[x + 5], a, x + 6, x + 1 + len, ev, o);
+    const b = nb ? null : a[x + 5];
+    o = advance(steps, nb, step, a[x + 2] as number, a[x + 3], a[x + 4], b, a, x + ids0, x + 1 + len, ev, o);
   }
   if ((steps[0] as (typeof steps)[number]).filter.test(ev, c)) {
     changed = true;
     starts[total++] = o;
-    o = advance(steps, 0, 0, rt, ev.n, null, a, 0, 0, ev, o);
+    o = advance(steps, nb, 0, 0, rt, ev.n, null, a, 0, 0, ev, o);
   }
   if (!changed) return;
   const done = steps.length;
@@ -313,12 +322,12 @@ export function stepSequenceAt(
   for (let r = total - 1; r >= 0; r--) {
     const s = starts[r] as number;
     if (OUT[s + 1] !== done) continue;
-    const len = OUT[s] as number;
-    const ids = new Array<string>(len - 5);
-    for (let x = 0; x < len - 5; x++) ids[x] = OUT[s + 6 + x] as string;
+    const n = (OUT[s] as number) + 1 - ids0;
+    const ids = new Array<string>(n);
+    for (let x = 0; x < n; x++) ids[x] = OUT[s + ids0 + x] as string;
     out.push({
       ids,
-      binds: OUT[s + 5] as Record<string, RuleEvent> | null,
+      binds: nb ? null : (OUT[s + 5] as Record<string, RuleEvent> | null),
       last: ev,
       pageID: ev.pageID,
       cutoff: ev.n,
@@ -352,15 +361,17 @@ export function stepSequenceAt(
     for (let f = 0; f <= len; f++) OUT[w + f] = OUT[s + f];
     w += len + 1;
   }
-  map.setFlat(slot, OUT, w, SlotCodec.SEQ);
+  map.setFlat(slot, OUT, w, nb ? SlotCodec.SEQ_NB : SlotCodec.SEQ);
 }
 
 /**
  * Writes at `OUT[o]` the record of a partial match one event further: it was at `step` with `count` events,
- * started at `t0`/`n0`, with bindings `b` and ids `src[from, to)`. Returns the end of the record.
+ * started at `t0`/`n0`, with bindings `b` (left out of the record when `nb`) and ids `src[from, to)`. Returns the
+ * end of the record.
  */
 function advance(
   steps: StepsComponent['steps'],
+  nb: boolean,
   step: number,
   count: number,
   t0: unknown,
@@ -381,12 +392,12 @@ function advance(
   }
   const skip = to - from >= MAX_IDS ? 1 : 0;
   const ids = to - from - skip + 1;
-  OUT[o++] = 5 + ids;
+  OUT[o++] = (nb ? 4 : 5) + ids;
   OUT[o++] = next;
   OUT[o++] = cnt;
   OUT[o++] = t0;
   OUT[o++] = n0;
-  OUT[o++] = bind(b as Record<string, RuleEvent> | null, st.filter.alias, ev);
+  if (!nb) OUT[o++] = bind(b as Record<string, RuleEvent> | null, st.filter.alias, ev);
   for (let x = from + skip; x < to; x++) OUT[o++] = src[x];
   OUT[o++] = ev.id;
   return o;
@@ -417,8 +428,11 @@ export function freshAt(
         if ((a[x + 3] as number) < from) return false;
       return true;
     }
-    case 'all':
-      return len > 1 && (a[base + 2] as number) >= now - comp.withinMs;
+    case 'all': {
+      // `[bindings?, (member, t, n, id)…]`: the first record is the oldest
+      const lead = comp.aliasFree ? 0 : 1;
+      return len > lead && (a[base + lead + 1] as number) >= now - comp.withinMs;
+    }
     default:
       return true;
   }

@@ -82,13 +82,22 @@ export function candidatesOf(idx: RuleIndex, name: string, cats: readonly string
   return list;
 }
 
-/** Sequences hold arrays of partial matches; counts, windows and sets flat lists; the others one value. */
+/**
+ * Sequences hold arrays of partial matches; counts, windows and sets flat lists; the others one value. Sequences
+ * and sets without aliases leave their (always `null`) bindings out of the packed form.
+ */
 const codecOf = (c: Component): SlotCodec =>
   c.kind === 'sequence'
-    ? SlotCodec.SEQ
-    : c.kind === 'count' || c.kind === 'window' || c.kind === 'all'
-      ? SlotCodec.FLAT
-      : SlotCodec.BOX;
+    ? c.aliasFree
+      ? SlotCodec.SEQ_NB
+      : SlotCodec.SEQ
+    : c.kind === 'all'
+      ? c.aliasFree
+        ? SlotCodec.FLAT_NB
+        : SlotCodec.FLAT
+      : c.kind === 'count' || c.kind === 'window'
+        ? SlotCodec.FLAT
+        : SlotCodec.BOX;
 
 const depth = (pkg: string): number => (pkg === 'default' ? 0 : pkg.split('.').length);
 

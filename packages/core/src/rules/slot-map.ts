@@ -11,20 +11,30 @@
  * check reads them after every event; a deleted one leaves a hole (`undefined`) that the same slot refills.
  */
 
-/** How a state is stored in its segment. */
-export const SlotCodec = { BOX: 0, FLAT: 1, SEQ: 2 } as const;
+/**
+ * How a state is stored in its segment. `SEQ_NB` and `FLAT_NB` are the forms of sequences and sets without aliases:
+ * their bindings are always `null`, so the packed form leaves them out (a sequence record loses its bindings field,
+ * a set its leading one) and `get` puts the `null` back.
+ */
+export const SlotCodec = { BOX: 0, FLAT: 1, SEQ: 2, SEQ_NB: 3, FLAT_NB: 4 } as const;
 export type SlotCodec = (typeof SlotCodec)[keyof typeof SlotCodec];
+
+/** Packed form of each codec in a segment header (2 bits); `BOX` has no segment. */
+const FORM = [0, 0, 1, 2, 3] as const;
+/** Position of the bindings in a decoded sequence partial match `[step, count, t, n, bindings, …ids]`. */
+const PM_BINDS = 4;
 
 const NONE: readonly unknown[] = Object.freeze([]);
 
 /**
- * Segment header: `slot · 2^17 + length · 2 + (codec === SEQ)`, a small integer for up to 16,384 slots (beyond,
- * an exact double). Lengths stay under 2^16: a sequence holds at most 64 partial matches of at most 70 fields.
+ * Segment header: `slot · 2^18 + length · 4 + form` (form: 0 flat, 1 sequence, 2 sequence without bindings, 3 flat
+ * without leading bindings), a small integer for up to 8,192 slots (beyond, an exact double). Lengths stay under
+ * 2^16: a sequence holds at most 64 partial matches of at most 70 fields, a set at most 16 × 1,000 records of 4.
  */
-const header = (slot: number, len: number, codec: SlotCodec): number =>
-  slot * 131072 + len * 2 + (codec === SlotCodec.SEQ ? 1 : 0);
-const slotOf = (h: number): number => Math.floor(h / 131072);
-const lenOf = (h: number): number => Math.floor(h / 2) % 65536;
+const header = (slot: number, len: number, codec: SlotCodec): number => slot * 262144 + len * 4 + FORM[codec];
+const slotOf = (h: number): number => Math.floor(h / 262144);
+const lenOf = (h: number): number => Math.floor(h / 4) % 65536;
+const formOf = (h: number): number => h % 4;
 
 export class SlotMap {
   /** Segments in `[0, used)`; the rest is spare capacity (kept small: `a.length` is the capacity). */
@@ -113,18 +123,27 @@ export class SlotMap {
     const a = this.a;
     const h = a[j] as number;
     const len = lenOf(h);
-    if (h % 2 === 0) {
-      const out = new Array<unknown>(len);
-      for (let x = 0; x < len; x++) out[x] = a[j + 1 + x];
+    const form = formOf(h);
+    if (form === 0 || form === 3) {
+      // flat, or a set without its leading `null` bindings
+      const lead = form === 3 ? 1 : 0;
+      const out = new Array<unknown>(lead + len);
+      if (lead === 1) out[0] = null;
+      for (let x = 0; x < len; x++) out[lead + x] = a[j + 1 + x];
       return out;
     }
+    const nb = form === 2 ? 1 : 0;
     let items = 0;
     for (let x = j + 1; x < j + 1 + len; x += 1 + (a[x] as number)) items++;
     const out = new Array<unknown[]>(items);
     for (let x = j + 1, o = 0; o < items; o++) {
       const n = a[x] as number;
-      const item = new Array<unknown>(n);
-      for (let y = 0; y < n; y++) item[y] = a[x + 1 + y];
+      const item = new Array<unknown>(n + nb);
+      for (let y = 0, w = 0; y < n; y++, w++) {
+        if (w === PM_BINDS && nb === 1) item[w++] = null;
+        item[w] = a[x + 1 + y];
+      }
+      if (nb === 1 && n <= PM_BINDS) item[PM_BINDS] = null;
       out[o] = item;
       x += 1 + n;
     }
@@ -160,8 +179,9 @@ export class SlotMap {
   }
 
   /**
-   * Stores the first `len` elements of `src` as the state's encoded form (`len` 0 deletes): the list itself for
-   * `FLAT`, `[length, …item]` records for `SEQ`.
+   * Stores the first `len` elements of `src` as the state's packed form (`len` 0 deletes): the list itself for
+   * `FLAT`, without the leading bindings for `FLAT_NB`, `[length, …item]` records for `SEQ` (without the bindings
+   * field for `SEQ_NB`).
    */
   setFlat(slot: number, src: readonly unknown[], len: number, codec: SlotCodec = SlotCodec.FLAT): void {
     if (len === 0) return this.delete(slot);
@@ -181,12 +201,13 @@ export class SlotMap {
   set(slot: number, state: unknown, codec: SlotCodec): void {
     if (codec === SlotCodec.BOX) return this.setBox(slot, state);
     if (state === undefined) return this.delete(slot);
-    let len = 1;
-    if (codec === SlotCodec.FLAT) len = (state as unknown[]).length;
-    else if (codec === SlotCodec.SEQ) {
-      len = 0;
-      for (const item of state as unknown[][]) len += 1 + item.length;
-    }
+    const flat = codec === SlotCodec.FLAT || codec === SlotCodec.FLAT_NB;
+    /** Elements of the decoded form left out of the packed one: the set's leading or each record's bindings. */
+    const nb = codec === SlotCodec.FLAT_NB || codec === SlotCodec.SEQ_NB ? 1 : 0;
+    let len = 0;
+    if (flat) len = (state as unknown[]).length - nb;
+    else for (const item of state as unknown[][]) len += 1 + item.length - nb;
+    if (len === 0) return this.delete(slot);
     let j = this.find(slot);
     if (j >= 0) this.resize(j + 1, lenOf(this.a[j] as number), len);
     else {
@@ -196,14 +217,14 @@ export class SlotMap {
     }
     const a = this.a;
     a[j] = header(slot, len, codec);
-    if (codec === SlotCodec.FLAT) {
+    if (flat) {
       const s = state as unknown[];
-      for (let x = 0; x < len; x++) a[j + 1 + x] = s[x];
+      for (let x = 0; x < len; x++) a[j + 1 + x] = s[nb + x];
     } else {
       let o = j + 1;
       for (const item of state as unknown[][]) {
-        a[o++] = item.length;
-        for (let y = 0; y < item.length; y++) a[o++] = item[y];
+        a[o++] = item.length - nb;
+        for (let y = 0; y < item.length; y++) if (nb === 0 || y !== PM_BINDS) a[o++] = item[y];
       }
     }
   }
