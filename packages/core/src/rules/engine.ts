@@ -5,20 +5,13 @@
  * and exposes the visit's next timer deadline, so a host can keep one timer wheel for all visits and persist the
  * state (`serialize`/`restore`) with the deadline.
  */
-import type { StoredEvent } from '@beckon/protocol';
-import type { Channel, Scalar } from './ast.js';
+import type { Channel } from './ast.js';
 import type { ActionableEvent } from './actionable.js';
-import { actionableEventId } from './actionable.js';
+import type { ActionContext } from './actions.js';
+import { runActions } from './actions.js';
 import type { CompiledPackage, Component } from './compile.js';
 import type { Completion, Counters } from './components.js';
-import {
-  bind,
-  branchDeadline,
-  consumeBranch,
-  pruneComponent,
-  shiftComponent,
-  stepBranch,
-} from './components.js';
+import { bind, consumeBranch, pruneComponent, shiftComponent, stepBranch } from './components.js';
 import {
   feedWindowAt,
   freshAt,
@@ -29,17 +22,19 @@ import {
 } from './flat-matchers.js';
 import type { EvalCtx } from './expr.js';
 import { truthy } from './expr.js';
-import type { ActiveRule, RuleIndex, TimerRef } from './rule-set.js';
+import type { ActiveRule, RuleIndex } from './rule-set.js';
 import { candidatesOf, hostOf, RuleSet } from './rule-set.js';
 import { sha256Hex } from './sha256.js';
 import { lastFiring, moveRefraction, onceFired, recordFiring } from './refraction.js';
-import type { PendingAbsence } from './components.js';
 import type { RuleEvent, VisitorFacts, VisitState } from './visit-state.js';
+import { earliestDeadline, timerCompletion, timerDeadline } from './timers.js';
+import { EventTracker } from './tracking.js';
+import type { EngineEvent } from './tracking.js';
 import { NO_DEADLINE, newVisitState, restoreVisitState, serializeVisitStateWith } from './visit-state.js';
-import { SlotCodec, SlotMap } from './slot-map.js';
+import type { SlotCodec } from './slot-map.js';
+import { SlotMap } from './slot-map.js';
 
-/** An event as the engine takes it: a stored event, plus its page title when the server knows it. */
-export type EngineEvent = StoredEvent & { pageTitle?: string | null };
+export type { EngineEvent } from './tracking.js';
 
 export interface RuleEngineOptions {
   packages?: readonly CompiledPackage[];
@@ -61,41 +56,24 @@ export interface RuleEngineStats {
   skippedFacts: number;
 }
 
-const MAX_FACTS = 32;
 /** Largest time relative to a visit's base `t0` before the base moves (see `relative`). */
 const MAX_RELATIVE_MS = 2 ** 30;
-const EMPTY: string[] = [];
 
 export class RuleEngine {
   private rs: RuleSet;
   private readonly domainSeparation: boolean;
-  private readonly queues: Partial<Record<Channel, string>>;
-  private readonly sha256: (text: string) => string;
+  private readonly actions: ActionContext;
   private readonly counters: Counters = { dropped: 0 };
   private readonly faults = new Map<string, number>();
-  private skippedFacts = 0;
   private readonly completions: Completion[] = [];
-  private readonly categoryCache = new Map<string, string[]>();
-  private readonly reusable: RuleEvent = {
-    id: '',
-    n: 0,
-    name: '',
-    type: '',
-    url: '',
-    title: null,
-    categories: EMPTY,
-    pageID: '',
-    timestamp: 0,
-    data: {},
-  };
+  private readonly tracker = new EventTracker();
   private current: ActiveRule | null = null;
   private currentVs: VisitState | null = null;
   private readonly ctx: EvalCtx;
 
   constructor(opts: RuleEngineOptions = {}) {
     this.domainSeparation = opts.domainSeparation ?? false;
-    this.queues = opts.defaultQueues ?? {};
-    this.sha256 = opts.sha256 ?? sha256Hex;
+    this.actions = { sha256: opts.sha256 ?? sha256Hex, queues: opts.defaultQueues ?? {}, skippedFacts: 0 };
     this.rs = new RuleSet(opts.packages ?? [], this.domainSeparation);
     this.ctx = {
       ev: null,
@@ -154,7 +132,7 @@ export class RuleEngine {
     const rt = (since > vs.t ? since : vs.t) | 0;
     const out: ActionableEvent[] = [];
     if (vs.nx !== NO_DEADLINE && vs.nx < rt) this.runTimers(vs, rt, false, out);
-    const ev = this.track(vs, se, rt);
+    const ev = this.tracker.track(vs, se, rt, this.rs);
     if ((ev.n & 15) === 0) this.sweep(vs, rt);
     const idx = this.index(ev.url);
     const cands = candidatesOf(idx, ev.name, ev.categories);
@@ -207,7 +185,7 @@ export class RuleEngine {
     return {
       faults: Object.fromEntries(this.faults),
       droppedPartialMatches: this.counters.dropped,
-      skippedFacts: this.skippedFacts,
+      skippedFacts: this.actions.skippedFacts,
     };
   }
 
@@ -280,69 +258,6 @@ export class RuleEngine {
 
   private index(url: string): RuleIndex {
     return this.domainSeparation ? this.rs.indexForHost(hostOf(url)) : this.rs.indexForHost(null);
-  }
-
-  /** Visit bookkeeping (§6 roots) and the event as rules see it; `rt` is the event's time relative to `t0`. */
-  private track(vs: VisitState, se: EngineEvent, rt: number): RuleEvent {
-    const n = ++vs.n;
-    vs.t = rt;
-    const categories = this.categoriesOf(se.category);
-    const data = se.data ?? {};
-    const samePage = vs.pgId === se.pageID;
-    const dt = data.title;
-    const title = typeof dt === 'string' ? dt : (se.pageTitle ?? (samePage ? vs.pgTitle : null));
-    // one reused object when no rule keeps events in visit state: one allocation less per event
-    const ev: RuleEvent = this.rs.retainsEvents ? { ...this.reusable } : this.reusable;
-    ev.id = se.eventID;
-    ev.n = n;
-    ev.name = se.eventName;
-    ev.type = se.eventType;
-    ev.url = se.url;
-    ev.title = title;
-    ev.categories = categories;
-    ev.pageID = se.pageID;
-    ev.timestamp = vs.t0 + rt;
-    ev.data = data;
-    vs.li = ev.id;
-    vs.lp = ev.pageID;
-    vs.lt = rt;
-    vs.lb = this.rs.keepsLastEvent ? ev : null;
-    if (this.rs.tracksVisitCategories) {
-      for (const c of categories)
-        if (!vs.cats.includes(c) && vs.cats.length < 64) vs.cats = vs.cats.concat([c]);
-    }
-    const name = ev.name;
-    if (name === 'PageEntered') {
-      vs.pc++;
-      vs.pgId = ev.pageID;
-      vs.pgUrl = ev.url;
-      vs.pgTitle = title;
-      vs.pgCats = categories;
-      vs.pgAt = rt;
-      vs.pgEi = ev.id;
-      vs.pgEn = n;
-      vs.openPage(ev.pageID);
-    } else if (name === 'PageExited') {
-      vs.closePage(ev.pageID);
-    } else if (samePage) {
-      for (const c of categories)
-        if (!vs.pgCats.includes(c) && vs.pgCats.length < 32) vs.pgCats = vs.pgCats.concat([c]);
-      if (vs.pgTitle === null && title !== null) vs.pgTitle = title;
-    }
-    return ev;
-  }
-
-  /** The category list of a `;`-joined category string, shared between events (never mutated). */
-  private categoriesOf(category: string): string[] {
-    if (!category) return EMPTY;
-    let list = this.categoryCache.get(category);
-    if (list === undefined) {
-      list = category.split(';').filter((c) => c !== '');
-      Object.freeze(list);
-      if (this.categoryCache.size >= 16_384) this.categoryCache.clear();
-      this.categoryCache.set(category, list);
-    }
-    return list;
   }
 
   private setup(vs: VisitState, ar: ActiveRule, now: number): EvalCtx {
@@ -435,7 +350,7 @@ export class RuleEngine {
       const prev = r.once || r.cooldownMs !== null ? lastFiring(vs, ar) : undefined;
       const blocked = prev !== undefined && (r.once || (r.cooldownMs !== null && t - prev < r.cooldownMs));
       if (!blocked) {
-        const ae = this.act(vs, ar, comp, c, t);
+        const ae = runActions(vs, ar.rule, comp, c, t, this.actions);
         if (ae) out.push(ae);
         recordFiring(vs, ar, t);
       }
@@ -451,94 +366,24 @@ export class RuleEngine {
     }
   }
 
-  private act(
-    vs: VisitState,
-    ar: ActiveRule,
-    comp: Completion,
-    c: EvalCtx,
-    t: number,
-  ): ActionableEvent | null {
-    let result: ActionableEvent | null = null;
-    const r = ar.rule;
-    const evalData = (data: [string, (c: EvalCtx) => unknown][]): Record<string, unknown> => {
-      const o: Record<string, unknown> = {};
-      for (const [k, f] of data) o[k] = this.safe(f, c);
-      return o;
-    };
-    for (const a of r.actions) {
-      if (a.do === 'setFact') {
-        let v = this.safe(a.value, c);
-        if (v !== null && typeof v !== 'boolean' && typeof v !== 'number' && typeof v !== 'string') {
-          c.fault();
-          continue;
-        }
-        if (typeof v === 'string' && v.length > 256) v = v.slice(0, 256);
-        const facts = (vs.facts ??= {});
-        if (v === null) delete facts[a.name];
-        else if (a.name in facts || Object.keys(facts).length < MAX_FACTS) facts[a.name] = v as Scalar;
-        else this.skippedFacts++;
-        continue;
-      }
-      const ids = comp.ids;
-      result = {
-        id: actionableEventId(r.id, vs.visitID, t, ids, this.sha256),
-        name: a.name,
-        ruleId: r.id,
-        rulePackage: r.pkg,
-        visitID: vs.visitID,
-        globalVisitID: vs.globalVisitID,
-        pageID: comp.pageID,
-        timestamp: t,
-        engagement:
-          a.do === 'engage'
-            ? {
-                channel: a.channel,
-                queue: a.queue ?? this.queues[a.channel] ?? 'default',
-                priority: a.priority,
-              }
-            : null,
-        data: evalData(a.data),
-        triggeringEventIDs: ids.slice(),
-        identityId: vs.visitor?.identityId ?? null,
-        categories: vs.pgId === null ? [] : vs.pgCats.slice(),
-      };
-    }
-    return result;
-  }
-
-  private safe(f: (c: EvalCtx) => unknown, c: EvalCtx): unknown {
-    try {
-      const v = f(c);
-      return v === undefined ? null : v;
-    } catch {
-      c.fault();
-      return null;
-    }
-  }
-
   /** Fires due timers: deadline < limit (or ≤ when `inclusive`), earliest first; times relative to `t0`. */
   private runTimers(vs: VisitState, limit: number, inclusive: boolean, out: ActionableEvent[]): void {
     for (let guard = 0; guard < 10_000; guard++) {
       const idx = this.index(vs.pgUrl);
       let best = Infinity;
       for (const tr of idx.timers) {
-        const d = this.timerDeadline(vs, tr.ar, tr.comp, tr.k);
+        const d = timerDeadline(vs, tr);
         if (d < best) best = d;
       }
       if (!(inclusive ? best <= limit : best < limit)) break;
       const rt = best > vs.t ? best : vs.t;
       vs.t = rt;
       for (const tr of idx.timers) {
-        if (this.timerDeadline(vs, tr.ar, tr.comp, tr.k) !== best) continue;
+        if (timerDeadline(vs, tr) !== best) continue;
         this.fireTimer(vs, tr.ar, tr.comp, tr.k, vs.t0 + rt, out);
       }
     }
     vs.nx = this.computeNext(vs);
-  }
-
-  private timerDeadline(vs: VisitState, ar: ActiveRule, comp: Component, k: number): number {
-    if (ar.rule.once && onceFired(vs, ar.rank)) return Infinity;
-    return branchDeadline(comp, vs.comps.get(ar.base + k), vs);
   }
 
   private fireTimer(
@@ -549,101 +394,11 @@ export class RuleEngine {
     t: number,
     out: ActionableEvent[],
   ): void {
-    const slot = ar.base + k;
-    const st = vs.comps.get(slot);
-    const pageID = vs.pgId;
-    let completion: Completion;
-    if (comp.kind === 'absence') {
-      const p = st as PendingAbsence;
-      const last = p.b ?? this.stub(p.i, p.n, p.p, vs.t0 + p.t, comp.filter.event);
-      const alias = comp.filter.alias;
-      completion = {
-        ids: [p.i],
-        binds: alias !== null ? { [alias]: last } : null,
-        last,
-        pageID,
-        cutoff: p.n,
-        reject: () => vs.comps.delete(slot),
-      };
-    } else if (comp.kind === 'idle') {
-      const n = vs.n;
-      completion = {
-        ids: [vs.li],
-        binds: null,
-        last: vs.lb ?? this.stub(vs.li, n, vs.lp, vs.t0 + vs.lt, ''),
-        pageID,
-        cutoff: n,
-        reject: () => vs.comps.set(slot, n, SlotCodec.BOX),
-      };
-    } else {
-      const en = vs.pgEn;
-      const last: RuleEvent = {
-        id: vs.pgEi,
-        n: en,
-        name: 'PageEntered',
-        type: 'SYSTEM',
-        url: vs.pgUrl,
-        title: vs.pgTitle,
-        categories: vs.pgCats,
-        pageID: vs.pgId as string,
-        timestamp: vs.t0 + vs.pgAt,
-        data: {},
-      };
-      completion = {
-        ids: [vs.pgEi],
-        binds: null,
-        last,
-        pageID,
-        cutoff: en,
-        reject: () => vs.comps.set(slot, en, SlotCodec.BOX),
-      };
-    }
-    this.settle(vs, ar, [completion], t, out);
+    this.settle(vs, ar, [timerCompletion(vs, comp, ar.base + k)], t, out);
   }
 
-  private stub(id: string, n: number, pageID: string, t: number, name: string): RuleEvent {
-    return { id, n, name, type: '', url: '', title: null, categories: [], pageID, timestamp: t, data: {} };
-  }
-
-  /**
-   * The earliest timer deadline relative to `t0` (`NO_DEADLINE`: none), without a lookup per timer: idle and dwell timers
-   * are sorted by duration, so the first live one is the earliest of its kind; pending absences are found by one
-   * walk over the visit's boxed states.
-   */
+  /** The earliest timer deadline relative to `t0`, or `NO_DEADLINE`. */
   private computeNext(vs: VisitState): number {
-    const idx = this.index(vs.pgUrl);
-    if (idx.timers.length === 0) return NO_DEADLINE;
-    let best = Infinity;
-    if (vs.o1 !== null) best = this.firstLive(vs, idx.idles, vs.n, vs.lt);
-    const page = vs.pgId;
-    if (page !== null && vs.pgAt < best && vs.isOpen(page)) {
-      const d = this.firstLive(vs, idx.dwells, vs.pgEn, vs.pgAt);
-      if (d < best) best = d;
-    }
-    const boxes = vs.comps.boxes;
-    const at = idx.absenceAt;
-    for (let j = 0; j < boxes.length; j += 2) {
-      const st = boxes[j + 1] as PendingAbsence | undefined;
-      const tr = at[boxes[j] as number];
-      if (st === undefined || tr === undefined || tr === null) continue;
-      const d = st.t + (tr.comp as Extract<Component, { kind: 'absence' }>).forMs;
-      if (d < best && !(tr.ar.rule.once && onceFired(vs, tr.ar.rank))) best = d;
-    }
-    return best === Infinity ? NO_DEADLINE : best;
-  }
-
-  /**
-   * Deadline of the first timer of `list` (idle or dwell, by ascending duration) that can still fire: its rule has
-   * not fired once, and it has not fired or been rejected for event `n` (its boxed state). `from` is the start.
-   */
-  private firstLive(vs: VisitState, list: readonly TimerRef[], n: number, from: number): number {
-    for (let i = 0; i < list.length; i++) {
-      const tr = list[i] as TimerRef;
-      if (tr.ar.rule.once && onceFired(vs, tr.ar.rank)) continue;
-      const st =
-        vs.comps.boxes.length === 0 ? undefined : (vs.comps.getBox(tr.ar.base + tr.k) as number | undefined);
-      if (n > (st ?? 0)) return from + (tr.comp as Extract<Component, { forMs: number }>).forMs;
-    }
-    return Infinity;
+    return earliestDeadline(vs, this.index(vs.pgUrl));
   }
 }
