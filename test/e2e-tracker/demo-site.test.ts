@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../../packages/tracker/build.mjs';
 import { validateDsl } from '../../packages/core/src/dsl/validate-dsl.js';
-import { launch, startHarness, until, type Harness } from './harness.js';
+import { dslInstalled, launch, startHarness, until, watchDslInstall, type Harness } from './harness.js';
 
 const demo = join(import.meta.dirname, '../../examples/demo-site');
 let dist = '';
@@ -22,6 +22,7 @@ beforeAll(async () => {
   browser = await launch();
   context = await browser.newContext();
   tab = await context.newPage();
+  await watchDslInstall(tab);
 });
 afterAll(async () => {
   await browser?.close();
@@ -41,7 +42,7 @@ describe('demo site', () => {
     await until(() => named('PageEntered').length === 1);
     await tab.click('a[href="products/tv.html"]');
     await tab.waitForURL(/products\/tv/);
-    await tab.waitForFunction(() => !Array.isArray((window as unknown as { _gt: unknown })._gt));
+    await dslInstalled(tab);
     await tab.click('.product-image');
     await tab.click('.product-image');
     await tab.click('.product-image');
@@ -57,7 +58,7 @@ describe('demo site', () => {
 
     await tab.click('#cart-link');
     await tab.waitForURL(/cart\.html/);
-    await tab.waitForFunction(() => !Array.isArray((window as unknown as { _gt: unknown })._gt));
+    await dslInstalled(tab);
     await tab.click('#checkout-button');
     await tab.waitForURL(/checkout\.html/);
     await until(() => named('CheckoutStarted').length === 1, 5000, 'CheckoutStarted');
@@ -66,7 +67,7 @@ describe('demo site', () => {
     await tab.goto(`${h.base}/demo/search.html`);
     await tab.waitForFunction(() => !Array.isArray((window as unknown as { _gt: unknown })._gt));
     await until(() => h.events().some((e) => e.eventName === 'PageEntered' && e.url.endsWith('search.html')));
-    await tab.waitForTimeout(300); // DSL chunk installed
+    await dslInstalled(tab);
     await tab.fill('#search-input', 'sony');
     await tab.press('#search-input', 'Enter');
     await until(() => named('Search').length === 1, 5000, 'Search');
@@ -93,8 +94,7 @@ describe('demo site', () => {
     await until(() => named('SignOut').length === 1, 5000, 'SignOut');
 
     await tab.goto(`${h.base}/demo/loans/calculator.html`);
-    await tab.waitForFunction(() => !Array.isArray((window as unknown as { _gt: unknown })._gt));
-    await tab.waitForTimeout(300);
+    await dslInstalled(tab);
     await tab.fill('#loan-amount', '50000');
     await tab.press('#loan-amount', 'Tab');
     await tab.click('#apply-button');

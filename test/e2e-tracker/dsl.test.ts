@@ -5,7 +5,16 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { WireEvent } from '@beckon/protocol';
 import { build } from '../../packages/tracker/build.mjs';
-import { launch, page, sleep, startHarness, until, type Harness } from './harness.js';
+import {
+  dslInstalled,
+  launch,
+  page,
+  sleep,
+  startHarness,
+  until,
+  watchDslInstall,
+  type Harness,
+} from './harness.js';
 
 let dist = '';
 let h: Harness;
@@ -28,6 +37,7 @@ beforeEach(async () => {
   h.reset();
   context = await browser.newContext();
   tab = await context.newPage();
+  await watchDslInstall(tab);
 });
 afterEach(() => context.close());
 
@@ -184,8 +194,7 @@ describe('Business Events DSL', () => {
       page(h.base, { body: '<button id="b">b</button>' }).replace('<head>', '<head>' + csp),
     );
     await tab.goto(`${h.base}/csp`);
-    await tab.waitForFunction(() => !Array.isArray((window as unknown as { _gt: unknown })._gt));
-    await sleep(300);
+    await dslInstalled(tab);
     await tab.click('#b');
     await until(() => businessNamed('Plain').length === 1, 5000, 'Plain');
     expect(businessNamed('Plain')[0]!.data).toEqual({ v: null });
@@ -207,8 +216,7 @@ window.jQuery.marker = 'from jQuery';
       page(h.base, { body: '<button id="j">j</button><button id="k">k</button>' + fakeJQuery }),
     );
     await tab.goto(`${h.base}/jq`);
-    await tab.waitForFunction(() => !Array.isArray((window as unknown as { _gt: unknown })._gt));
-    await sleep(300);
+    await dslInstalled(tab);
     await tab.click('#k');
     await tab.click('#j');
     await until(() => businessNamed('JQ').length === 1, 5000, 'JQ');

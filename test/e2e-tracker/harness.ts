@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { WireEvent } from '@beckon/protocol';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** One recorded POST. */
 export interface Post {
@@ -179,3 +179,43 @@ export async function until<T>(
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Lets {@link dslInstalled} see, in every document `tab` loads from now on, when the lazily loaded DSL engine has
+ * installed its triggers: the page's `__beckonDsl` hook (dsl-loader.ts) is wrapped so that the engine's
+ * `DSL installed:` log call (made just before it adds its listeners, in the same task) sets a flag.
+ */
+export async function watchDslInstall(tab: Page): Promise<void> {
+  await tab.addInitScript(() => {
+    type Host = { log: (...args: unknown[]) => void };
+    type Hook = (start: (host: Host) => void) => void;
+    const w = window as unknown as { __beckonDslInstalled?: boolean };
+    let hook: Hook | undefined;
+    Object.defineProperty(window, '__beckonDsl', {
+      configurable: true,
+      get: () => hook,
+      set: (core: Hook) => {
+        hook = (start) =>
+          core((host) =>
+            start({
+              ...host,
+              log: (...args: unknown[]) => {
+                if (args[0] === 'DSL installed:') w.__beckonDslInstalled = true;
+                host.log(...args);
+              },
+            }),
+          );
+      },
+    });
+  });
+}
+
+/**
+ * Waits until the DSL engine of the page's current document listens for its triggers, so an action the test takes
+ * next cannot be missed (`watchDslInstall` must have been called on `tab` before the navigation).
+ */
+export async function dslInstalled(tab: Page): Promise<void> {
+  await tab.waitForFunction(
+    () => (window as unknown as { __beckonDslInstalled?: boolean }).__beckonDslInstalled === true,
+  );
+}

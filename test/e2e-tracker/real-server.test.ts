@@ -13,7 +13,7 @@ import { build } from '../../packages/tracker/build.mjs';
 import { createTestApp, type TestApp } from '../../packages/server/src/testing/test-app.js';
 import { collectFiles } from '../../packages/cli/src/commands/app.js';
 import { contentTypeOf } from '../../packages/server/src/resources/send-resource.js';
-import { launch } from './harness.js';
+import { dslInstalled, launch, watchDslInstall } from './harness.js';
 
 const demo = join(import.meta.dirname, '../../examples/demo-site');
 let dist = '';
@@ -36,6 +36,7 @@ beforeAll(async () => {
   base = await t.app.listen({ host: '127.0.0.1', port: 0 });
   browser = await launch();
   tab = await (await browser.newContext()).newPage();
+  await watchDslInstall(tab);
 });
 afterAll(async () => {
   await browser?.close();
@@ -72,8 +73,7 @@ describe('tracker against a real Beckon server', () => {
 
   it('records a visitor journey that the History API returns with categories and identity', async () => {
     await tab.goto(`${base}/demo/products/tv.html`);
-    await ready();
-    await tab.waitForTimeout(300);
+    await dslInstalled(tab);
     await tab.click('button.add-to-cart');
     await tab.click('#cart-link');
     await tab.waitForURL(/cart\.html/);

@@ -88,8 +88,10 @@ describe('WebSocket /server/agent/stream', () => {
     await agent.call('POST', '/login');
     s.ws.close();
     await s.closed();
-    for (let i = 0; i < 100 && f.cc.stream.isConnected('ws1'); i++)
+    // The grace period starts when the server sees the close: wait for that (generously), or fail here.
+    for (let i = 0; i < 1000 && f.cc.stream.isConnected('ws1'); i++)
       await new Promise((r) => setTimeout(r, 10));
+    expect(f.cc.stream.isConnected('ws1')).toBe(false);
     f.scheduler.advance(f.t.config.routing.disconnectGraceSec * 1000 - 1);
     expect(f.cc.routing.status('ws1').state).toBe('NotReady');
     f.scheduler.advance(1);

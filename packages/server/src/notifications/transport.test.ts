@@ -79,7 +79,7 @@ function openSse(query: string, headers: Record<string, string> = {}): Promise<S
 }
 
 const until = async (check: () => boolean, what: string) => {
-  const end = Date.now() + 3000;
+  const end = Date.now() + 10_000;
   while (!check()) {
     if (Date.now() > end) throw new Error(`timed out: ${what}`);
     await new Promise((r) => setTimeout(r, 10));

@@ -17,8 +17,9 @@ afterEach(async () => {
   t = undefined;
 });
 
+/** Polls `read` until `done` (up to ~10 s: rule state and hits are committed by the SQLite writer thread). */
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 500; i++) {
     const value = await read();
     if (done(value)) return value;
     await new Promise((r) => setTimeout(r, 20));
@@ -73,6 +74,12 @@ describe('rules wired into the server', () => {
       data: { lastPage: 'https://bank.example/loans/c' },
       engagement: { channel: 'callback', queue: 'loans' },
     });
+    // The hit is readable as soon as the writer thread has committed it, and published only once the main thread
+    // has heard back from that commit: a read can come in between.
+    await until(
+      async () => published.length,
+      (count) => count > 0,
+    );
     expect(published).toHaveLength(1);
 
     const list = (await t.get('/rules/packages')).json() as { name: string; ruleCount: number }[];

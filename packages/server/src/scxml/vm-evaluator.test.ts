@@ -40,11 +40,15 @@ describe('vm evaluator', () => {
   });
 
   it('gives strategies no Node APIs and no string code generation', () => {
-    const s =
-      run(`<datamodel><data id="r" expr="[typeof require, typeof process, typeof setTimeout].join()"/></datamodel>
+    // The script defines a function, so every evaluation runs under the budget: a roomy one, so that a busy
+    // machine pausing the process for 30 ms cannot stop these short evaluations and end in "ko".
+    const s = run(
+      `<datamodel><data id="r" expr="[typeof require, typeof process, typeof setTimeout].join()"/></datamodel>
       <state id="a"><onentry><script>r2 = (function () { try { return eval('1'); } catch (e) { return 'blocked'; } })();</script></onentry>
         <transition cond="r === 'undefined,undefined,undefined' &amp;&amp; r2 === 'blocked'" target="ok"/><transition target="ko"/></state>
-      <final id="ok"/><final id="ko"/>`);
+      <final id="ok"/><final id="ko"/>`,
+      5_000,
+    );
     expect(s.atomicIds()).toEqual(['ok']);
   });
 
