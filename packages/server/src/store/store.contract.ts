@@ -61,7 +61,9 @@ export function describeStoreContract(name: string, openFresh: () => Promise<Sql
         expect(await store.migrate()).toBe(0);
         expect(await store.migrate()).toBe(0);
         const rows = await store.driver.all<{ version: number }>('SELECT version FROM schema_migrations');
-        expect(rows.map((r) => Number(r.version)).sort()).toEqual(migrations.map((m) => m.version));
+        expect(rows.map((r) => Number(r.version)).sort((a, b) => a - b)).toEqual(
+          migrations.map((m) => m.version),
+        );
         expect((await store.listEvents({}, { limit: 1000 })).items).toHaveLength(writes.length);
         await store.ping();
       });
