@@ -13,6 +13,7 @@ import type { CompiledPackage, Component } from './compile.js';
 import type { Completion, Counters } from './components.js';
 import { bind, consumeBranch, pruneComponent, shiftComponent, stepBranch } from './components.js';
 import {
+  consumeCountAt,
   feedWindowAt,
   freshAt,
   stepCountAt,
@@ -362,7 +363,9 @@ export class RuleEngine {
   private consume(vs: VisitState, ar: ActiveRule, cutoff: number): void {
     for (let k = 0; k < ar.rule.branchCount; k++) {
       const slot = ar.base + k;
-      this.put(vs, slot, consumeBranch(ar.rule.comps[k] as Component, vs.comps.get(slot), cutoff));
+      const comp = ar.rule.comps[k] as Component;
+      if (comp.kind === 'count') consumeCountAt(comp, vs.comps, slot, cutoff);
+      else this.put(vs, slot, consumeBranch(comp, vs.comps.get(slot), cutoff));
     }
   }
 

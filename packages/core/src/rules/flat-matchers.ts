@@ -103,6 +103,27 @@ export function stepCountAt(
   return o < comp.min * 4 ? null : lastRecordIds(OUT, 0, o, 4, comp.min);
 }
 
+/**
+ * Consumption of a count (§8.6) in place: drops the records of events at or before position `cutoff`. Records are
+ * in arrival order (a distinct value seen again moves to the end), so they are a prefix of the list; the usual
+ * firing (`cutoff` = the completing event) drops them all. Same result as `consumeBranch`, without decoding.
+ */
+export function consumeCountAt(comp: CountComponent, map: SlotMap, slot: number, cutoff: number): void {
+  const j = map.locate(slot);
+  if (j < 0) return;
+  const a = map.raw;
+  const stride = comp.distinct === null ? 3 : 4;
+  const base = j + 1;
+  const len = map.lengthAt(j);
+  let start = 0;
+  while (start < len && (a[base + start + stride - 2] as number) <= cutoff) start += stride;
+  if (start === 0) return;
+  if (start >= len) return map.delete(slot);
+  let o = 0;
+  for (let x = base + start; x < base + len; x++) OUT[o++] = a[x];
+  map.setFlat(slot, OUT, o);
+}
+
 /** Records an event into an expression window (`count(F) within D` in `where`/`with`): `[t]` or `[value, t]`. */
 export function feedWindowAt(
   comp: WindowComponent,
