@@ -16,6 +16,7 @@
  */
 import { hash } from 'node:crypto';
 import { writeFileSync, mkdirSync } from 'node:fs';
+import { constants as perfConstants, performance, PerformanceObserver } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { StoredEvent } from '@beckon/protocol';
@@ -222,6 +223,22 @@ function runBaseline(ROUNDS: number): {
   };
 }
 
+/** Garbage-collection pauses (start, duration in ms, major or not), for the GC share of the engine's run. */
+const gcPauses: { start: number; ms: number; major: boolean }[] = [];
+const gcObserver = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+    gcPauses.push({
+      start: e.startTime,
+      ms: e.duration,
+      major: kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR,
+    });
+  }
+});
+gcObserver.observe({ entryTypes: ['gc'] });
+/** `performance.now()` at the start and end of the engine's measured loop. */
+const engineWindow = { from: 0, to: 0 };
+
 function runEngine(): {
   rounds: number;
   virtualMinutes: number;
@@ -247,6 +264,7 @@ function runEngine(): {
   let n = 0;
   const start = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();
+  engineWindow.from = performance.now();
   let round = 0;
   for (; round < MAX_ROUNDS && Number(process.hrtime.bigint() - start) / 1e9 < BUDGET_S; round++) {
     for (let v = 0; v < VISITS; v++) {
@@ -263,6 +281,7 @@ function runEngine(): {
   }
   const secs = Number(process.hrtime.bigint() - start) / 1e9;
   const cpu = process.cpuUsage(cpu0);
+  engineWindow.to = performance.now();
   gc();
   const heapAfter = process.memoryUsage().heapUsed;
   samples.sort((a, b) => a - b);
@@ -316,6 +335,22 @@ const result = {
   ratio: Math.round((r.eventsPerSec / baseline.eventsPerSec) * 1000) / 1000,
 };
 console.log(`engine / baseline = ${result.ratio}`);
+// GC entries arrive after the synchronous loops, on a later turn: let the observer deliver them, keep the engine's
+await new Promise((resolve) => setTimeout(resolve, 50));
+gcObserver.disconnect();
+const inEngine = gcPauses.filter((p) => p.start >= engineWindow.from && p.start < engineWindow.to);
+const gcMs = inEngine.reduce((sum, p) => sum + p.ms, 0);
+const gcShare = Math.round((gcMs / (engineWindow.to - engineWindow.from)) * 1000) / 1000;
+const gcSummary = {
+  pauses: inEngine.length,
+  major: inEngine.filter((p) => p.major).length,
+  ms: Math.round(gcMs),
+  share: gcShare,
+};
+console.log(
+  `GC during the engine run: ${gcSummary.pauses} pauses (${gcSummary.major} major), ${gcSummary.ms} ms = ${(gcShare * 100).toFixed(1)} % of its wall time`,
+);
+Object.assign(result, { gc: gcSummary });
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(
   new URL(`./results/rules${FAMILY ? `-${FAMILY}` : ''}.json`, import.meta.url),
