@@ -2,9 +2,9 @@
  * Rules engine micro-benchmark (spec/rules.md §12): 100 rules over 100,000 active visits, single thread, virtual
  * clock, events pre-generated with a fixed seed (45 % PageEntered, 35 % PageExited, 20 % business events over 20
  * names; 20 categories, 0–2 per event; one event per visit per 10 s of virtual time). Prints events/s, p99
- * evaluation latency and bytes of state per visit (heap growth ÷ visits, and serialized), next to a baseline
- * measured in the same run: the same events through a trivial filter-only loop (the 40 filter rules as plain
- * predicates, no state). Ends with one JSON line, also written to bench/results/rules.json.
+ * evaluation latency, bytes of state per visit (heap growth ÷ visits, and serialized) and the GC pauses of the
+ * engine's run, next to a baseline measured in the same run: the same events through a trivial filter-only loop
+ * (the 40 filter rules as plain predicates, no state). Ends with one JSON line, also written to bench/results/rules.json.
  *
  * Run: node --import tsx bench/rules.ts [--visits N] [--rounds MAX] [--seconds BUDGET] [--extra-rules K] [--family F]
  * The engine runs whole rounds until MAX rounds or BUDGET seconds; the baseline then runs the same rounds.

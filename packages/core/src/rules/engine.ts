@@ -305,8 +305,10 @@ export class RuleEngine {
           });
       } else if (kind === 'all') stepSetAt(comp, vs.comps, slot, ev, rt, c, done);
       else if (kind === 'sequence') stepSequenceAt(comp, vs.comps, slot, ev, rt, c, done, this.counters);
+      else if (kind === 'event') stepBranch(comp, undefined, ev, rt, c, done);
       else {
-        const before = vs.comps.get(slot);
+        // absence: its state is boxed, so no walk over the packed segments when nothing is pending
+        const before = vs.comps.getBox(slot);
         const after = stepBranch(comp, before, ev, rt, c, done);
         if (after !== before) this.put(vs, slot, after);
       }

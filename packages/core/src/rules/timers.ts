@@ -15,7 +15,8 @@ import { NO_DEADLINE } from './visit-state.js';
 /** Deadline of one timer of the visit; `Infinity` once its `once per visit` rule has fired. */
 export function timerDeadline(vs: VisitState, tr: TimerRef): number {
   if (tr.ar.rule.once && onceFired(vs, tr.ar.rank)) return Infinity;
-  return branchDeadline(tr.comp, vs.comps.get(tr.ar.base + tr.k), vs);
+  // timer states are boxed: no walk over the packed segments
+  return branchDeadline(tr.comp, vs.comps.getBox(tr.ar.base + tr.k), vs);
 }
 
 /** A stand-in for an event the visit no longer keeps in full, for `last` and bindings. */
