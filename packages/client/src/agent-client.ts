@@ -5,7 +5,7 @@
  */
 import { BeckonError, errorCatalog } from '@beckon/protocol';
 import type { ErrorCode } from '@beckon/protocol';
-import type { AgentMe, AgentSession, CallbackOutcome, ChatMessage, Journey } from './agent-types.js';
+import type { AgentMe, AgentSession, CallbackOutcome, ChatMessage, Journey } from '@beckon/protocol';
 
 export interface AgentClientOptions {
   /** e.g. `http://localhost:9081`; in the browser `location.origin`. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { backoffDelay, openAgentStream } from './agent-stream.js';
 import type { SocketLike, StreamStatus } from './agent-stream.js';
-import type { AgentEvent } from './agent-types.js';
+import type { AgentEvent } from '@beckon/protocol';
 
 class FakeSocket implements SocketLike {
   onopen: SocketLike['onopen'] = null;

@@ -5,7 +5,7 @@
  * exponentially with jitter; a close for bad credentials stops the stream. The socket and timers are injected so
  * the logic is tested without a network.
  */
-import type { AgentEvent } from './agent-types.js';
+import type { AgentEvent } from '@beckon/protocol';
 
 /** The part of a WebSocket the stream uses (browser `WebSocket` and `ws` both fit). */
 export interface SocketLike {

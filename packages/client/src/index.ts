@@ -11,7 +11,7 @@ export type {
   SocketLike,
   StreamStatus,
 } from './agent-stream.js';
-export { agentStates, notReadyReasons, callbackOutcomes, visitActivityKinds } from './agent-types.js';
+export { agentStates, notReadyReasons, callbackOutcomes, visitActivityKinds } from '@beckon/protocol';
 export type {
   AgentState,
   MediaType,
@@ -27,4 +27,4 @@ export type {
   VisitActivityKind,
   AgentEvent,
   AgentEventName,
-} from './agent-types.js';
+} from '@beckon/protocol';

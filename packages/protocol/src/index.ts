@@ -27,3 +27,19 @@ export type {
   CategoryTag,
 } from './resources.js';
 export type { ChatParty, ChatMessage, ChatTranscript } from './chat.js';
+export { agentStates, notReadyReasons, callbackOutcomes, visitActivityKinds } from './agent.js';
+export type {
+  AgentState,
+  MediaType,
+  CallbackOutcome,
+  AgentSession,
+  AgentInteraction,
+  AgentMe,
+  Journey,
+  InviteUserData,
+  Party,
+  VisitActivityKind,
+  AgentEvent,
+  AgentEventName,
+  AgentEventDraft,
+} from './agent.js';

@@ -17,6 +17,7 @@
  * `disconnected` and `supervisor` are forced (the server re-queues or revokes first). ² only `idleSince` moves to
  * `now`. ³ when `afterChatWorkSec` > 0, else the agent stays Ready.
  */
+import type { AgentEventDraft as WireAgentEventDraft } from '@beckon/protocol';
 import type { AgentStatus } from './model.js';
 
 /** A command for {@link transitionAgent}: an agent action or a fact observed by the server. */
@@ -33,10 +34,10 @@ export type AgentCommand =
  * An agent event without `AgentID`, `seq` and `time`, which the server's stream adds. `EventAgentLogin` carries no
  * `Place`, `Queues`, `Capacity` here either: the server knows them and merges them in.
  */
-export interface AgentEventDraft {
-  Event: 'EventAgentLogin' | 'EventAgentReady' | 'EventAgentNotReady' | 'EventAgentLogout';
-  [attr: string]: unknown;
-}
+export type AgentEventDraft = Extract<
+  WireAgentEventDraft,
+  { Event: 'EventAgentLogin' | 'EventAgentReady' | 'EventAgentNotReady' | 'EventAgentLogout' }
+>;
 
 /** Result of {@link transitionAgent}. */
 export type AgentTransition =

@@ -3,6 +3,9 @@ import fc from 'fast-check';
 import { AgentStreamHub } from './agent-stream.js';
 import type { AgentEvent } from './agent-stream.js';
 
+/** A complete draft of a small event, for tests of numbering and delivery. */
+const TYPING = { Event: 'EventTyping', InteractionID: 'I1', From: 'agent', Typing: true } as const;
+
 function recorder() {
   const got: AgentEvent[] = [];
   return {
@@ -46,7 +49,7 @@ describe('AgentStreamHub', () => {
         let socket: ReturnType<typeof recorder> | null = recorder();
         let detach = h.attach('a', socket.socket, 0);
         for (const connected of steps) {
-          h.emit('a', { Event: 'EventTyping' });
+          h.emit('a', TYPING);
           if (!connected && socket) {
             seen.push(...socket.got.map((e) => e.seq));
             detach();
@@ -69,7 +72,7 @@ describe('AgentStreamHub', () => {
 
   it('sends EventResync with the head seq when lastSeq is older than retained, absent or from the future', () => {
     const { h, tick } = hub({ maxRetained: 3 });
-    for (let i = 0; i < 5; i++) h.emit('a', { Event: 'EventTyping' });
+    for (let i = 0; i < 5; i++) h.emit('a', TYPING);
     const old = recorder();
     h.attach('a', old.socket, 1);
     expect(old.got).toEqual([
@@ -86,7 +89,7 @@ describe('AgentStreamHub', () => {
     expect(future.got.map((e) => e.Event)).toEqual(['EventResync']);
     // Time-based retention: 15 min.
     tick(15 * 60_000 + 1);
-    h.emit('a', { Event: 'EventTyping' });
+    h.emit('a', TYPING);
     const late = recorder();
     h.attach('a', late.socket, 4);
     expect(late.got.map((e) => e.Event)).toEqual(['EventResync']);

@@ -12,16 +12,12 @@ export interface SocketLike {
   close(code?: number, reason?: string): void;
 }
 
-/** An event as sent: Genesys-style name and attributes plus `AgentID`, `seq`, `time`. */
-export interface AgentEvent {
-  Event: string;
-  AgentID: string;
-  seq: number;
-  time: number;
-  [attribute: string]: unknown;
-}
-
-export type AgentEventDraft = { Event: string } & Record<string, unknown>;
+/**
+ * Events as sent (Genesys-style name and attributes plus `AgentID`, `seq`, `time`) and as handed to {@link
+ * AgentStreamHub.emit}: the wire union of `@beckon/protocol`, which the desktop reads too.
+ */
+import type { AgentEvent, AgentEventDraft } from '@beckon/protocol';
+export type { AgentEvent, AgentEventDraft };
 
 interface AgentChannel {
   head: number;
@@ -58,7 +54,7 @@ export class AgentStreamHub {
   emit(agentId: string, draft: AgentEventDraft): AgentEvent {
     const channel = this.#channel(agentId);
     const time = this.#options.now();
-    const event: AgentEvent = { ...draft, AgentID: agentId, seq: ++channel.head, time };
+    const event = { ...draft, AgentID: agentId, seq: ++channel.head, time } as AgentEvent;
     channel.retained.push(event);
     const horizon = time - this.#options.retentionMs;
     let drop = Math.max(0, channel.retained.length - this.#options.maxRetained);

@@ -133,7 +133,7 @@ export async function createContactCenter(beckon: BeckonApp, options: ContactCen
   routing.hooks = {
     userData: (interactionId) => {
       const i = interactions.live.get(interactionId);
-      if (!i) return {};
+      if (!i) return null;
       return {
         visitID: i.visitID,
         pageID: i.pageID,

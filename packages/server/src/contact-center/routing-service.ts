@@ -14,6 +14,7 @@ import type {
   RoutingAgent,
   WaitingInteraction,
 } from '@beckon/core/routing';
+import type { InviteUserData } from '@beckon/protocol';
 import type { AgentStreamHub } from './agent-stream.js';
 import { eligibleQueues, toRoutingAgent } from './routing-view.js';
 import type { LiveAgent } from './routing-view.js';
@@ -23,8 +24,8 @@ import type { AgentRecord } from './types.js';
 
 /** What routing needs from the owner of interactions. */
 export interface RoutingHooks {
-  /** `UserData` of the `EventInvite` for an interaction. */
-  userData(interactionId: string): Record<string, unknown>;
+  /** `UserData` of the `EventInvite` for an interaction; `null` when it is no longer live. */
+  userData(interactionId: string): InviteUserData | null;
   /** The agent was logged out while connected to the interaction: re-queue it (spec §5 rule 5). */
   agentLost(interactionId: string, agentId: string): void;
   /** Waiting interactions or agents changed (queue positions may have moved). */
@@ -51,7 +52,7 @@ export class RoutingService {
   readonly waiting = new Map<string, WaitingInteraction>();
   queues: ReadonlyMap<string, QueueDef> = new Map();
   hooks: RoutingHooks = {
-    userData: () => ({}),
+    userData: () => null,
     agentLost: () => undefined,
     changed: () => undefined,
     interactionsOf: () => [],
@@ -282,6 +283,14 @@ export class RoutingService {
     const entry = this.waiting.get(interactionId);
     const agent = this.agents.get(agentId);
     if (!entry || !agent || entry.offeredTo !== null) return;
+    const userData = this.hooks.userData(interactionId);
+    if (userData === null) {
+      // the interaction ended while it waited: nothing to offer; its queue entry goes, and routing runs again so
+      // the agent it was meant for can take the next one
+      this.waiting.delete(interactionId);
+      this.#again = true;
+      return;
+    }
     entry.offeredTo = agentId;
     const timeoutSec = this.#o.inviteTimeoutSec;
     const cancel = this.#o.scheduler.at(this.#o.now() + timeoutSec * 1000, () => {
@@ -297,7 +306,7 @@ export class RoutingService {
       MediaType: entry.channel,
       Queue: entry.queue,
       TimeoutSec: timeoutSec,
-      UserData: this.hooks.userData(interactionId),
+      UserData: userData,
     });
   }
 
@@ -309,7 +318,7 @@ export class RoutingService {
   }
 
   /** `EventRevoked` to the invited agent, and the seat is freed. */
-  #revoke(interactionId: string, reason: string, exclude: boolean): void {
+  #revoke(interactionId: string, reason: 'timeout' | 'visitorLeft' | 'requeued', exclude: boolean): void {
     const entry = this.waiting.get(interactionId);
     if (!entry || entry.offeredTo === null) return;
     this.#o.stream.emit(entry.offeredTo, {

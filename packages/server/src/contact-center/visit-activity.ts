@@ -2,12 +2,12 @@
  * Live visitor panel feed (spec §8): every stored event of a visit that has an interaction offered to or
  * connected with an agent is forwarded to that agent as `EventVisitActivity`, as soon as ingest has stored it.
  */
-import type { StoredEvent } from '@beckon/protocol';
+import type { StoredEvent, VisitActivityKind } from '@beckon/protocol';
 import type { AgentStreamHub } from './agent-stream.js';
 import type { InteractionService } from './interaction-service.js';
 import type { RoutingService } from './routing-service.js';
 
-const KIND: Record<string, string> = {
+const KIND: Record<string, VisitActivityKind> = {
   PageEntered: 'page',
   PageExited: 'pageExit',
   SignIn: 'identity',
@@ -16,7 +16,7 @@ const KIND: Record<string, string> = {
 };
 
 /** The `Kind` of an event in `EventVisitActivity`. */
-export function activityKind(event: Pick<StoredEvent, 'eventType' | 'eventName'>): string {
+export function activityKind(event: Pick<StoredEvent, 'eventType' | 'eventName'>): VisitActivityKind {
   return KIND[event.eventName] ?? 'event';
 }
 

@@ -1,9 +1,10 @@
 /**
  * Wire shapes of the agent side of the contact center (spec/engagement.md §5–§8, §10): the session, the REST
- * answers and the events of the agent stream. They live in the client because only agent-facing code (the
- * desktop, tests) reads them; the server writes the same JSON from its own schemas.
+ * answers and the events of the agent stream. The server types the events it emits with {@link AgentEventDraft};
+ * the client and the desktop read them as {@link AgentEvent}: one definition for both sides.
  */
-import type { IdentityResource, VisitResource } from '@beckon/protocol';
+import type { ChatMessage } from './chat.js';
+import type { IdentityResource, VisitResource } from './resources.js';
 
 export const agentStates = ['LoggedOut', 'NotReady', 'Ready', 'AfterChatWork'] as const;
 /** Agent state of spec §5. */
@@ -59,9 +60,7 @@ export interface AgentMe {
   lastSeq?: number;
 }
 
-/** Chat messages and transcripts are protocol types (spec §7); re-exported for the desktop's imports. */
-import type { ChatMessage, ChatParty, ChatTranscript } from '@beckon/protocol';
-export type { ChatMessage, ChatParty, ChatTranscript };
+import type { ChatTranscript } from './chat.js';
 
 /** Answer of `GET /server/agent/interactions/{id}/journey`. */
 export interface Journey {
@@ -140,3 +139,10 @@ export type AgentEvent =
     });
 
 export type AgentEventName = AgentEvent['Event'];
+
+/** An agent event as the server hands it to the stream, before the stream numbers and stamps it. */
+export type AgentEventDraft = AgentEvent extends infer E
+  ? E extends AgentEvent
+    ? Omit<E, 'AgentID' | 'seq' | 'time'>
+    : never
+  : never;
