@@ -36,35 +36,41 @@ const slotOf = (h: number): number => Math.floor(h / 262144);
 const lenOf = (h: number): number => Math.floor(h / 4) % 65536;
 const formOf = (h: number): number => h % 4;
 
+/**
+ * Memo of the last lookup, so ascending lookups (rules in rank order) walk forward only. One for all maps: an
+ * evaluation touches one visit at a time, and a field pair per visit would cost 16 bytes each.
+ */
+let memoMap: SlotMap | null = null;
+let memoSlot = -1;
+let memoPos = 0;
+
 export class SlotMap {
   /** Segments in `[0, used)`; the rest is spare capacity (kept small: `a.length` is the capacity). */
   private a: unknown[] = NONE as unknown[];
   private used = 0;
-  private count = 0;
   /** Boxed states: sorted `[slot, value, …]`, `undefined` value = hole. */
   private b: unknown[] = NONE as unknown[];
-  /** Memo of the last lookup, so ascending lookups (rules in rank order) walk forward only. */
-  private memoSlot = -1;
-  private memoPos = 0;
 
   /** Segment position of `slot`, or `-(insertion position) - 1`. */
   private find(slot: number): number {
     const a = this.a;
     const used = this.used;
     let j = 0;
-    if (slot >= this.memoSlot) j = this.memoPos;
+    if (memoMap === this && slot >= memoSlot) j = memoPos;
     while (j < used) {
       const h = a[j] as number;
       const s = slotOf(h);
       if (s >= slot) {
-        this.memoSlot = slot;
-        this.memoPos = j;
+        memoMap = this;
+        memoSlot = slot;
+        memoPos = j;
         return s === slot ? j : -j - 1;
       }
       j += 1 + lenOf(h);
     }
-    this.memoSlot = slot;
-    this.memoPos = j;
+    memoMap = this;
+    memoSlot = slot;
+    memoPos = j;
     return -j - 1;
   }
 
@@ -96,10 +102,7 @@ export class SlotMap {
   private setBox(slot: number, state: unknown): void {
     const i = this.findBox(slot);
     if (i >= 0) {
-      if (this.b[i + 1] === undefined) {
-        if (state === undefined) return;
-        this.count++;
-      } else if (state === undefined) this.count--;
+      if (this.b[i + 1] === undefined && state === undefined) return;
       this.b[i + 1] = state;
       return;
     }
@@ -112,7 +115,6 @@ export class SlotMap {
     next[at + 1] = state;
     for (let j = at; j < b.length; j++) next[j + 2] = b[j];
     this.b = next;
-    this.count++;
   }
 
   get(slot: number): unknown {
@@ -190,7 +192,6 @@ export class SlotMap {
     else {
       j = -j - 1;
       this.resize(j, 0, len + 1);
-      this.count++;
     }
     const a = this.a;
     a[j] = header(slot, len, codec);
@@ -213,7 +214,6 @@ export class SlotMap {
     else {
       j = -j - 1;
       this.resize(j, 0, len + 1);
-      this.count++;
     }
     const a = this.a;
     a[j] = header(slot, len, codec);
@@ -234,7 +234,6 @@ export class SlotMap {
     const j = this.find(slot);
     if (j < 0) return;
     this.resize(j, 1 + lenOf(this.a[j] as number), 0);
-    this.count--;
   }
 
   /**
@@ -243,8 +242,7 @@ export class SlotMap {
    */
   private resize(at: number, from: number, to: number): void {
     if (from === to) return;
-    this.memoSlot = -1;
-    this.memoPos = 0;
+    memoMap = null;
     const a = this.a;
     const used = this.used;
     const need = used + to - from;
@@ -264,9 +262,12 @@ export class SlotMap {
     }
   }
 
-  /** Number of slots with a state. */
+  /** Number of slots with a state (a walk: asked when a visit may expire, not per event). */
   get size(): number {
-    return this.count;
+    let n = 0;
+    for (let j = 0; j < this.used; j += 1 + lenOf(this.a[j] as number)) n++;
+    for (let j = 1; j < this.b.length; j += 2) if (this.b[j] !== undefined) n++;
+    return n;
   }
 
   /** Takes over the entries of `other` (which must not be used afterwards). */
@@ -274,18 +275,14 @@ export class SlotMap {
     this.a = other.a;
     this.b = other.b;
     this.used = other.used;
-    this.count = other.count;
-    this.memoSlot = -1;
-    this.memoPos = 0;
+    memoMap = null;
   }
 
   clear(): void {
     this.a = NONE as unknown[];
     this.b = NONE as unknown[];
     this.used = 0;
-    this.count = 0;
-    this.memoSlot = -1;
-    this.memoPos = 0;
+    memoMap = null;
   }
 
   /** Slots with a state, in order. */
