@@ -37,10 +37,11 @@ const lenOf = (h: number): number => Math.floor(h / 4) % 65536;
 const formOf = (h: number): number => h % 4;
 
 /**
- * Memo of the last lookup, so ascending lookups (rules in rank order) walk forward only. One for all maps: an
- * evaluation touches one visit at a time, and a field pair per visit would cost 16 bytes each.
+ * Memo of the last lookup, so ascending lookups (rules in rank order) walk forward only. One for all maps, keyed by
+ * the backing array it was taken on: an evaluation touches one visit at a time, and a field pair per visit would
+ * cost 16 bytes each. Any change of positions clears it.
  */
-let memoMap: SlotMap | null = null;
+let memoArr: readonly unknown[] | null = null;
 let memoSlot = -1;
 let memoPos = 0;
 
@@ -56,19 +57,19 @@ export class SlotMap {
     const a = this.a;
     const used = this.used;
     let j = 0;
-    if (memoMap === this && slot >= memoSlot) j = memoPos;
+    if (memoArr === a && slot >= memoSlot) j = memoPos;
     while (j < used) {
       const h = a[j] as number;
       const s = slotOf(h);
       if (s >= slot) {
-        memoMap = this;
+        memoArr = a;
         memoSlot = slot;
         memoPos = j;
         return s === slot ? j : -j - 1;
       }
       j += 1 + lenOf(h);
     }
-    memoMap = this;
+    memoArr = a;
     memoSlot = slot;
     memoPos = j;
     return -j - 1;
@@ -242,7 +243,7 @@ export class SlotMap {
    */
   private resize(at: number, from: number, to: number): void {
     if (from === to) return;
-    memoMap = null;
+    memoArr = null;
     const a = this.a;
     const used = this.used;
     const need = used + to - from;
@@ -275,14 +276,14 @@ export class SlotMap {
     this.a = other.a;
     this.b = other.b;
     this.used = other.used;
-    memoMap = null;
+    memoArr = null;
   }
 
   clear(): void {
     this.a = NONE as unknown[];
     this.b = NONE as unknown[];
     this.used = 0;
-    memoMap = null;
+    memoArr = null;
   }
 
   /** Slots with a state, in order. */
