@@ -11,20 +11,5 @@ export type {
   SocketLike,
   StreamStatus,
 } from './agent-stream.js';
-export { agentStates, notReadyReasons, callbackOutcomes, visitActivityKinds } from '@beckon/protocol';
-export type {
-  AgentState,
-  MediaType,
-  CallbackOutcome,
-  AgentSession,
-  AgentInteraction,
-  AgentMe,
-  ChatMessage,
-  ChatTranscript,
-  Journey,
-  InviteUserData,
-  Party,
-  VisitActivityKind,
-  AgentEvent,
-  AgentEventName,
-} from '@beckon/protocol';
+/** The wire contract (events, resources, chat, the agent session and stream), so a client user imports from one place. */
+export * from '@beckon/protocol';
