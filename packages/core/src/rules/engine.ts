@@ -12,15 +12,8 @@ import { runActions } from './actions.js';
 import type { CompiledPackage, Component } from './compile.js';
 import type { Completion, Counters } from './components.js';
 import { bind, consumeBranch, pruneComponent, shiftComponent, stepBranch } from './components.js';
-import {
-  consumeCountAt,
-  feedWindowAt,
-  freshAt,
-  stepCountAt,
-  stepSequenceAt,
-  stepSetAt,
-  windowCountAt,
-} from './flat-matchers.js';
+import { consumeCountAt, feedWindowAt, freshAt, stepCountAt, windowCountAt } from './flat-matchers.js';
+import { stepSequenceAt, stepSetAt } from './step-matchers.js';
 import type { EvalCtx } from './expr.js';
 import { truthy } from './expr.js';
 import type { ActiveRule, RuleIndex } from './rule-set.js';
