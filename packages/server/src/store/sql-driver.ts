@@ -1,7 +1,7 @@
 /**
  * The narrow port under the store: run SQL with `?` placeholders, in or out of a transaction. One SQL text
  * serves both engines; each driver adapts placeholders and types. The store logic is written once on top
- * (sql-store.ts), so no query file switches on the database.
+ * (sql-store.ts and its query modules), so no query file switches on the database.
  */
 
 export type SqlParam = string | number | boolean | null | Uint8Array;
