@@ -2,20 +2,21 @@
  * Turns an XML element tree into an immutable `ScxmlDocument`: states in document order with their ancestors and
  * descendant ranges precomputed, transitions with resolved targets and pre-split event descriptors, executable
  * content as a discriminated union. Everything the interpreter would otherwise recompute per event is done here once.
+ *
+ * This file is the document walk (states, transitions, initial states, precomputed domains); the elements inside a
+ * state (executable content, `<invoke>`, `<param>`, `<content>`, `<data>`) are built by build-elements.ts.
  */
-import type {
-  Action,
-  ContentNode,
-  DataNode,
-  InvokeNode,
-  ParamNode,
-  ScxmlDocument,
-  SendNode,
-  StateKind,
-  StateNode,
-  TransitionNode,
-} from './types.js';
-import { elementsOf, parseXml, serializeXml, textOf, type XmlElement, type XmlProblem } from './xml-tree.js';
+import {
+  buildAction,
+  buildActions,
+  buildContent,
+  buildData,
+  buildInvoke,
+  buildParams,
+  type BuildContext,
+} from './build-elements.js';
+import type { Action, InvokeNode, ScxmlDocument, StateKind, StateNode, TransitionNode } from './types.js';
+import { elementsOf, parseXml, splitList, type XmlElement, type XmlProblem } from './xml-tree.js';
 
 /** A problem found while reading a document. */
 export type ScxmlProblem = XmlProblem;
@@ -47,20 +48,25 @@ const STATE_TAGS: Record<string, StateKind> = {
   final: 'final',
   history: 'history',
 };
-const splitList = (s: string | undefined): string[] => (s ?? '').split(/\s+/).filter((x) => x.length > 0);
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-class Builder {
+class Builder implements BuildContext {
   readonly problems: ScxmlProblem[] = [];
   private readonly states: StateNode[] = [];
   private readonly byId = new Map<string, StateNode>();
   private readonly transitions: TransitionNode[] = [];
-  private readonly invokes: InvokeNode[] = [];
+  readonly invokes: InvokeNode[] = [];
   private autoId = 0;
 
-  private problem(el: { line: number; column: number }, message: string): void {
+  problem(el: { line: number; column: number }, message: string): void {
     this.problems.push({ line: el.line, column: el.column, message });
+  }
+
+  inlineDocument(el: XmlElement): ScxmlDocument | undefined {
+    const r = buildScxml(el);
+    if (!r.document) this.problems.push(...r.problems);
+    return r.document;
   }
 
   build(el: XmlElement): ScxmlDocument {
@@ -69,7 +75,7 @@ class Builder {
     let script: Action | undefined;
     const root = this.state(el, 'scxml', undefined);
     for (const child of elementsOf(el)) {
-      if (child.name === 'script') script = this.action(child);
+      if (child.name === 'script') script = buildAction(this, child);
     }
     for (const t of this.transitions) {
       t.targets = t.targetIds
@@ -150,19 +156,19 @@ class Builder {
           break;
         }
         case 'onentry':
-          node.onentry.push(this.actions(child));
+          node.onentry.push(buildActions(this, child));
           break;
         case 'onexit':
-          node.onexit.push(this.actions(child));
+          node.onexit.push(buildActions(this, child));
           break;
         case 'invoke':
-          node.invokes.push(this.invoke(child, node));
+          node.invokes.push(buildInvoke(this, child, node));
           break;
         case 'datamodel':
-          for (const d of elementsOf(child)) if (d.name === 'data') node.data.push(this.data(d));
+          for (const d of elementsOf(child)) if (d.name === 'data') node.data.push(buildData(d));
           break;
         case 'donedata':
-          node.donedata = { params: this.params(child), content: this.content(child) };
+          node.donedata = { params: buildParams(child), content: buildContent(this, child) };
           break;
         case 'script':
           if (kind !== 'scxml')
@@ -231,7 +237,7 @@ class Builder {
       targetIds: splitList(el.attrs['target']),
       targets: [],
       internal: el.attrs['type'] === 'internal',
-      actions: this.actions(el),
+      actions: buildActions(this, el),
       order: this.transitions.length,
       domain: null,
       line: el.line,
@@ -240,162 +246,6 @@ class Builder {
     this.transitions.push(t);
     return t;
   }
-
-  private actions(el: XmlElement): Action[] {
-    const out: Action[] = [];
-    for (const c of elementsOf(el)) {
-      const a = this.action(c);
-      if (a) out.push(a);
-    }
-    return out;
-  }
-
-  private action(el: XmlElement): Action | undefined {
-    const a = el.attrs;
-    const pos = { line: el.line, column: el.column };
-    switch (el.name) {
-      case 'raise':
-        if (!a['event']) this.problem(el, '<raise> needs an event');
-        return { type: 'raise', event: a['event'] ?? '', ...pos };
-      case 'log':
-        return { type: 'log', label: a['label'], expr: a['expr'], ...pos };
-      case 'assign':
-        if (!a['location']) this.problem(el, '<assign> needs a location');
-        return {
-          type: 'assign',
-          location: a['location'] ?? '',
-          expr: a['expr'],
-          text: inlineText(el),
-          ...pos,
-        };
-      case 'script':
-        return { type: 'script', source: textOf(el), ...pos };
-      case 'cancel':
-        return { type: 'cancel', sendid: a['sendid'], sendidexpr: a['sendidexpr'], ...pos };
-      case 'foreach':
-        return {
-          type: 'foreach',
-          array: a['array'] ?? '',
-          item: a['item'] ?? '',
-          index: a['index'],
-          actions: this.actions(el),
-          ...pos,
-        };
-      case 'if':
-        return this.ifAction(el);
-      case 'send':
-        return { type: 'send', ...this.send(el) };
-      default:
-        if (el.ns === '' || el.ns === 'http://www.w3.org/2005/07/scxml')
-          this.problem(el, `unknown executable element <${el.name}>`);
-        return undefined;
-    }
-  }
-
-  private ifAction(el: XmlElement): Action {
-    const branches: { cond: string | undefined; actions: Action[] }[] = [
-      { cond: el.attrs['cond'] ?? 'false', actions: [] },
-    ];
-    for (const c of elementsOf(el)) {
-      if (c.name === 'elseif') branches.push({ cond: c.attrs['cond'] ?? 'false', actions: [] });
-      else if (c.name === 'else') branches.push({ cond: undefined, actions: [] });
-      else {
-        const a = this.action(c);
-        if (a) branches[branches.length - 1]!.actions.push(a);
-      }
-    }
-    return { type: 'if', branches, line: el.line, column: el.column };
-  }
-
-  private send(el: XmlElement): SendNode {
-    const a = el.attrs;
-    return {
-      event: a['event'],
-      eventexpr: a['eventexpr'],
-      target: a['target'],
-      targetexpr: a['targetexpr'],
-      sendType: a['type'],
-      typeexpr: a['typeexpr'],
-      id: a['id'],
-      idlocation: a['idlocation'],
-      delay: a['delay'],
-      delayexpr: a['delayexpr'],
-      namelist: splitList(a['namelist']),
-      params: this.params(el),
-      content: this.content(el),
-      line: el.line,
-      column: el.column,
-    };
-  }
-
-  private invoke(el: XmlElement, parent: StateNode): InvokeNode {
-    const a = el.attrs;
-    const fin = elementsOf(el).find((c) => c.name === 'finalize');
-    const node: InvokeNode = {
-      invokeType: a['type'],
-      typeexpr: a['typeexpr'],
-      src: a['src'],
-      srcexpr: a['srcexpr'],
-      id: a['id'],
-      idlocation: a['idlocation'],
-      autoforward: a['autoforward'] === 'true',
-      namelist: splitList(a['namelist']),
-      params: this.params(el),
-      content: this.content(el),
-      finalize: fin ? this.actions(fin) : [],
-      index: this.invokes.length,
-      parent,
-      line: el.line,
-      column: el.column,
-    };
-    this.invokes.push(node);
-    return node;
-  }
-
-  private params(el: XmlElement): ParamNode[] {
-    return elementsOf(el)
-      .filter((c) => c.name === 'param')
-      .map((c) => ({
-        name: c.attrs['name'] ?? '',
-        expr: c.attrs['expr'],
-        location: c.attrs['location'],
-        line: c.line,
-        column: c.column,
-      }));
-  }
-
-  private content(el: XmlElement): ContentNode | undefined {
-    const c = elementsOf(el).find((x) => x.name === 'content');
-    if (!c) return undefined;
-    const kids = elementsOf(c);
-    const scxmlEl = kids.find((k) => k.name === 'scxml');
-    let inlineDoc: ScxmlDocument | undefined;
-    if (scxmlEl) {
-      const r = buildScxml(scxmlEl);
-      if (r.document) inlineDoc = r.document;
-      else this.problems.push(...r.problems);
-    }
-    const text = kids.length > 0 && !scxmlEl ? c.children.map(serializeXml).join('') : textOf(c);
-    return { expr: c.attrs['expr'], text, inlineDoc, line: c.line, column: c.column };
-  }
-
-  private data(el: XmlElement): DataNode {
-    return {
-      id: el.attrs['id'] ?? '',
-      expr: el.attrs['expr'],
-      src: el.attrs['src'],
-      text: inlineText(el),
-      line: el.line,
-      column: el.column,
-    };
-  }
-}
-
-function inlineText(el: XmlElement): string | undefined {
-  if (el.children.length === 0) return undefined;
-  const allText = el.children.every((c) => typeof c === 'string');
-  const text = (allText ? textOf(el) : el.children.map(serializeXml).join('')).trim();
-  return text.length > 0 ? text : undefined;
 }
 
 function normalizeDescriptor(d: string): string {

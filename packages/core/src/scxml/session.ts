@@ -1,72 +1,25 @@
 /**
  * One running SCXML session: the W3C algorithm (Appendix D) of macrosteps and microsteps — eventless transitions
- * first, then the internal queue, then one external event — with document-order selection, the optimal enabled
- * transition set (conflict resolution by exit sets), history, parallel regions and done events.
+ * first, then the internal queue, then one external event — and the session's state, lifecycle and limits.
  *
- * Executable content, sends and invokes live in sibling modules; this file keeps only the state-machine semantics.
+ * The steps live in sibling modules: transition selection in select-transitions.ts, exiting and entering states
+ * (history, done events) in enter-exit.ts, data binding in data-binding.ts, the set algebra in state-sets.ts,
+ * executable content in execute.ts, sends and invokes in dispatch.ts.
  * All time comes from the injected clock and timer service, so a session can run on a virtual clock and be
  * snapshotted and resumed anywhere (see snapshot.ts).
  */
 import { DataModel, ExecutionError } from './datamodel.js';
-import { errorEvent, makeEvent, nameMatches } from './events.js';
+import { initializeData } from './data-binding.js';
+import { enterStates, exitStates } from './enter-exit.js';
+import { errorEvent, makeEvent } from './events.js';
 import { evalContent, evalParams, executeBlock, type ExecutionHost } from './execute.js';
 import { Dispatcher } from './dispatch.js';
-import {
-  byOrder,
-  byOrderDesc,
-  computeEntry,
-  computeExitSet,
-  isAtomic,
-  isDescendant,
-  isInFinalState,
-  removeConflicts,
-} from './state-sets.js';
-import type { SessionSystem } from './system.js';
-import type {
-  Clock,
-  DataScope,
-  Evaluator,
-  EventIoProcessor,
-  LogSink,
-  ScxmlDocument,
-  ScxmlEvent,
-  SendNode,
-  SourceResolver,
-  StateNode,
-  TimerService,
-  TransitionNode,
-} from './types.js';
+import { atomicStates, selectTransitions } from './select-transitions.js';
+import type { SessionOptions } from './session-options.js';
+import { byOrder, isAtomic } from './state-sets.js';
+import type { DataScope, ScxmlDocument, ScxmlEvent, SendNode, StateNode, TransitionNode } from './types.js';
 
-/** Everything a session is given; children inherit all but `document`, `sessionId` and `parent`. */
-export interface SessionOptions {
-  readonly document: ScxmlDocument;
-  readonly evaluator: Evaluator;
-  readonly clock: Clock;
-  readonly timers: TimerService;
-  readonly system: SessionSystem;
-  /** `_sessionid`; also the prefix of generated send and invoke ids. */
-  readonly sessionId: string;
-  /** Outside I/O processors by `<send type>` (for example `beckon`). */
-  readonly ioProcessors?: Readonly<Record<string, EventIoProcessor>>;
-  readonly resolver?: SourceResolver;
-  readonly log?: LogSink;
-  /** Exposed read-only to the document as `_x`. */
-  readonly platform?: unknown;
-  /** Microsteps allowed per macrostep before the session is stopped (default 100,000). */
-  readonly maxMicrosteps?: number;
-  /** Pending delayed sends allowed at once; one more stops the session (default: unlimited; strategies: 100). */
-  readonly maxPendingSends?: number;
-  /** Longest `delay` in ms; a longer one stops the session (default: unlimited; strategies: 7 days). */
-  readonly maxDelayMs?: number;
-  /** Called after each completed macrostep (for durability and tracing). */
-  readonly onMacrostep?: (session: ScxmlSession) => void;
-  /** Called when a limit stops the session. */
-  readonly onFault?: (session: ScxmlSession, message: string) => void;
-  /** Set for invoked children. */
-  readonly parent?: { readonly session: ScxmlSession; readonly invokeid: string };
-  /** Values for `<data>` ids, from the invoking `<param>`/`namelist`. */
-  readonly initialData?: Map<string, unknown>;
-}
+export type { SessionOptions } from './session-options.js';
 
 /** Where the shared `In()` finds its session: `In` is called through `with (scope)`, so `this` is the scope. */
 const SESSION = Symbol('session');
@@ -75,8 +28,6 @@ function inState(this: DataScope, id: string): boolean {
   const s = session?.doc.byId.get(id);
   return s !== undefined && session!.configuration.has(s);
 }
-
-const NONE: readonly TransitionNode[] = Object.freeze([]);
 
 /** A live SCXML session. Create with {@link createSession} or resume with `restoreSession`. */
 export class ScxmlSession implements ExecutionHost {
@@ -188,7 +139,7 @@ export class ScxmlSession implements ExecutionHost {
     });
   }
 
-  /** Call after replacing `configuration` wholesale (snapshot restore). */
+  /** Call after changing `configuration` (entering or exiting a state, snapshot restore): drops cached views of it. */
   configurationReplaced(): void {
     this.atomicCache = undefined;
   }
@@ -225,8 +176,8 @@ export class ScxmlSession implements ExecutionHost {
     if (this.status !== 'running') return;
     if (this.configuration.size === 0) {
       this.microsteps = 0;
-      this.initialize();
-      this.enterStates([this.doc.root.initial!]);
+      initializeData(this);
+      enterStates(this, [this.doc.root.initial!], this.history);
       this.settle();
     } else if (this.internalQueue.length > 0) {
       this.microsteps = 0;
@@ -237,30 +188,9 @@ export class ScxmlSession implements ExecutionHost {
       this.microsteps = 0;
       this.dm.scope['_event'] = ev;
       this.dispatcher.beforeExternal(ev);
-      const enabled = this.selectTransitions(ev);
+      const enabled = this.select(ev);
       if (enabled.length > 0) this.microstep(enabled);
       this.settle();
-    }
-  }
-
-  private initialize(): void {
-    const init = this.doc.binding === 'early' ? this.doc.states : [this.doc.root];
-    for (const s of init) this.initState(s);
-    if (this.doc.script) executeBlock(this, [this.doc.script]);
-  }
-
-  private initState(s: StateNode): void {
-    if (this.doc.binding === 'late') {
-      if (this.dataInitialized.has(s)) return;
-      this.dataInitialized.add(s);
-    }
-    for (const d of s.data) {
-      try {
-        this.dm.initData(d, this.options.resolver, this.options.initialData);
-      } catch (err) {
-        if (!(err instanceof ExecutionError)) throw err;
-        this.raiseInternal(errorEvent('error.execution', err.message, err.line));
-      }
     }
   }
 
@@ -268,12 +198,12 @@ export class ScxmlSession implements ExecutionHost {
   private settle(): void {
     for (;;) {
       while (this.status === 'running') {
-        let enabled = this.selectTransitions(undefined);
+        let enabled = this.select(undefined);
         if (enabled.length === 0) {
           const ev = this.internalQueue.shift();
           if (!ev) break;
           this.dm.scope['_event'] = ev;
-          enabled = this.selectTransitions(ev);
+          enabled = this.select(ev);
         }
         if (enabled.length > 0) this.microstep(enabled);
       }
@@ -289,53 +219,9 @@ export class ScxmlSession implements ExecutionHost {
     this.options.onMacrostep?.(this);
   }
 
-  private selectTransitions(ev: ScxmlEvent | undefined): readonly TransitionNode[] {
-    const atomic = (this.atomicCache ??= this.atomicStates());
-    if (ev === undefined) {
-      let any = false;
-      for (const a of atomic) any ||= a.eventless;
-      if (!any) return NONE;
-    }
-    let enabled: TransitionNode[] | undefined;
-    for (const state of atomic) {
-      let found: TransitionNode | undefined;
-      for (let s: StateNode | undefined = state; s && !found; s = s.parent) {
-        for (const t of s.transitions) {
-          if (
-            ev === undefined
-              ? t.events !== undefined
-              : t.events === undefined || !nameMatches(t.events, ev.name)
-          )
-            continue;
-          if (t.cond !== undefined && !this.condition(t)) continue;
-          found = t;
-          break;
-        }
-      }
-      if (!found) continue;
-      if (!enabled) enabled = [found];
-      else if (!enabled.includes(found)) enabled.push(found);
-    }
-    if (!enabled) return NONE;
-    return enabled.length > 1
-      ? removeConflicts(enabled, this.configuration, this.history, this.doc.root)
-      : enabled;
-  }
-
-  private atomicStates(): StateNode[] {
-    const out: StateNode[] = [];
-    for (const s of this.configuration) if (isAtomic(s)) out.push(s);
-    return out.length > 1 ? out.sort(byOrder) : out;
-  }
-
-  private condition(t: TransitionNode): boolean {
-    try {
-      return this.dm.cond(t.cond!, t.line);
-    } catch (err) {
-      if (!(err instanceof ExecutionError)) throw err;
-      this.raiseInternal(errorEvent('error.execution', err.message, err.line));
-      return false;
-    }
+  /** Transitions enabled by `ev` (the eventless ones for `undefined`), over the cached atomic states. */
+  private select(ev: ScxmlEvent | undefined): readonly TransitionNode[] {
+    return selectTransitions(this, (this.atomicCache ??= atomicStates(this.configuration)), this.history, ev);
   }
 
   private microstep(enabled: readonly TransitionNode[]): void {
@@ -343,9 +229,9 @@ export class ScxmlSession implements ExecutionHost {
       this.fault(`more than ${this.options.maxMicrosteps ?? 100_000} microsteps in one macrostep`);
       return;
     }
-    this.exitStates(enabled);
+    exitStates(this, enabled, this.history, this.toInvoke);
     for (const t of enabled) executeBlock(this, t.actions);
-    this.enterStates(enabled);
+    enterStates(this, enabled, this.history);
   }
 
   /** Stops the session because a limit was breached. */
@@ -353,52 +239,6 @@ export class ScxmlSession implements ExecutionHost {
     this.status = 'stopped';
     this.halt();
     this.options.onFault?.(this, message);
-  }
-
-  private exitStates(enabled: readonly TransitionNode[]): void {
-    const toExit = computeExitSet(enabled, this.configuration, this.history, this.doc.root).sort(byOrderDesc);
-    if (this.toInvoke && this.toInvoke.size > 0) for (const s of toExit) this.toInvoke.delete(s);
-    for (const s of toExit) {
-      for (const h of s.history) {
-        const f = h.deep
-          ? (x: StateNode) => isAtomic(x) && isDescendant(x, s)
-          : (x: StateNode) => x.parent === s;
-        this.historyValue.set(h.id, [...this.configuration].filter(f));
-      }
-    }
-    for (const s of toExit) {
-      for (const block of s.onexit) executeBlock(this, block);
-      this.dispatcher.cancelInvokesOf(s);
-      this.configuration.delete(s);
-      this.atomicCache = undefined;
-    }
-  }
-
-  private enterStates(enabled: readonly TransitionNode[]): void {
-    const plan = computeEntry(enabled, this.history, this.doc.root);
-    for (const s of plan.states.sort(byOrder)) {
-      this.configuration.add(s);
-      this.atomicCache = undefined;
-      if (s.invokes.length > 0) this.statesToInvoke.add(s);
-      if (this.doc.binding === 'late') this.initState(s);
-      for (const block of s.onentry) executeBlock(this, block);
-      if (s.initial && plan.defaults.includes(s)) executeBlock(this, s.initial.actions);
-      const hc = plan.history?.get(s);
-      if (hc) executeBlock(this, hc);
-      if (s.kind !== 'final') continue;
-      const parent = s.parent!;
-      if (parent.kind === 'scxml') {
-        this.status = 'done';
-        continue;
-      }
-      this.raiseInternal(makeEvent(`done.state.${parent.id}`, 'platform', this.doneData(s)));
-      const grand = parent.parent;
-      if (
-        grand?.kind === 'parallel' &&
-        grand.children.every((c) => c.kind === 'history' || isInFinalState(c, this.configuration))
-      )
-        this.raiseInternal(makeEvent(`done.state.${grand.id}`, 'platform'));
-    }
   }
 
   /** Evaluates a final state's `<donedata>`; an error raises `error.execution` and yields no data. */

@@ -88,6 +88,10 @@ export function textOf(el: XmlElement): string {
   return s;
 }
 
+/** The tokens of a whitespace-separated attribute list (`initial`, `target`, `event`, `namelist`). */
+export const splitList = (s: string | undefined): string[] =>
+  (s ?? '').split(/\s+/).filter((x) => x.length > 0);
+
 /** Element children only. */
 export function elementsOf(el: XmlElement): XmlElement[] {
   return el.children.filter((c): c is XmlElement => typeof c !== 'string');
