@@ -15,6 +15,7 @@ import {
   buildParams,
   type BuildContext,
 } from './build-elements.js';
+import { transitionDomain } from './state-sets.js';
 import type { Action, InvokeNode, ScxmlDocument, StateKind, StateNode, TransitionNode } from './types.js';
 import { elementsOf, parseXml, splitList, type XmlElement, type XmlProblem } from './xml-tree.js';
 
@@ -255,21 +256,11 @@ function normalizeDescriptor(d: string): string {
   return d;
 }
 
-const isDescendant = (s: StateNode, of: StateNode): boolean =>
-  s.order > of.order && s.order <= of.lastDescendant;
-const isCompound = (s: StateNode): boolean =>
-  (s.kind === 'state' || s.kind === 'scxml') && s.initial !== undefined;
-
-/** The W3C transition domain, when it does not depend on history values (`null` otherwise). */
+/**
+ * The W3C transition domain, when it does not depend on history values (`null` otherwise). Without a history target
+ * `transitionDomain` never reads history, so the build-time answer is the run-time one and can be cached on the node.
+ */
 function staticDomain(t: TransitionNode, root: StateNode): StateNode | undefined | null {
-  const targets = t.targets;
-  if (targets.length === 0) return undefined;
-  if (targets.some((x) => x.kind === 'history')) return null;
-  if (t.source.kind === 'scxml') return t.source;
-  if (t.internal && isCompound(t.source) && targets.every((x) => isDescendant(x, t.source))) return t.source;
-  for (const anc of t.source.ancestors) {
-    if (anc.kind !== 'scxml' && !isCompound(anc)) continue;
-    if (targets.every((x) => isDescendant(x, anc))) return anc;
-  }
-  return root;
+  if (t.targets.some((x) => x.kind === 'history')) return null;
+  return transitionDomain(t, undefined, root);
 }
