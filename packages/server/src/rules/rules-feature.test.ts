@@ -91,6 +91,38 @@ describe('rules wired into the server', () => {
     expect(text.body).toContain('rule "loan-shopper"');
   });
 
+  it("a pending timer does not move the visit's time line: timers run on the app's clock", async () => {
+    // the test app's clock stands years before the real one; a timer armed on the system clock fired at once,
+    // moved the visit's time base to the real time, and the next events fell outside every window
+    t = await createTestApp();
+    await loansCategory(t);
+    const deployed = await t.api({
+      method: 'PUT',
+      url: '/server/data/rules/packages/default',
+      headers: { 'content-type': 'text/x-beckon-rules' },
+      payload: `${LOANS}\nrule "idle"\nwhen idle 60s\nthen emit "Idle"\nend\n`,
+    });
+    expect(deployed.statusCode).toBe(200);
+    const v = testVisit();
+    for (const page of ['a', 'b', 'c']) {
+      v.newPage();
+      await t.send([
+        v.event({ eventType: 'SYSTEM', eventName: 'PageEntered', url: `https://bank.example/loans/${page}` }),
+      ]);
+      // let the evaluation commit and arm the visit's idle timer before the next event
+      await until(
+        async () => (await t!.get(`/visits/${v.visitID}/events`)).json() as unknown[],
+        (list) => list.length > 0,
+      );
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const hits = await until(
+      async () => (await t!.get(`/visits/${v.visitID}/actionable`)).json() as { ruleId: string }[],
+      (list) => list.length > 0,
+    );
+    expect(hits.map((h) => h.ruleId)).toEqual(['default/loan-shopper']);
+  });
+
   it('a package that does not compile is a 400 compileError with line and column', async () => {
     t = await createTestApp();
     const res = await t.api({

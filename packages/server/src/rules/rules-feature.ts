@@ -13,6 +13,7 @@ import type { BeckonApp } from '../app.js';
 import { errorResponses } from '../http/schemas.js';
 import { RuleCompileError, RuleHost } from './rule-host.js';
 import { SqlRulePackageStore, SqlRuleStateStore } from './sql-rule-stores.js';
+import { systemClock } from './timer-wheel.js';
 
 const RULES_TYPE = 'text/x-beckon-rules';
 const PackageName = Type.Object({
@@ -38,6 +39,8 @@ export async function rulesFeature(app: FastifyInstance, beckon: BeckonApp): Pro
   const states = new SqlRuleStateStore(store);
   const host = new RuleHost({
     store: states,
+    // the app's clock, which also stamps `receivedAt`: timers and events must share one time line (§8.1)
+    clock: { ...systemClock, now: beckon.now },
     packageStore: new SqlRulePackageStore(store),
     domainSeparation: config.domainSeparation,
     knownCategories: () => new Set(services.categories.categorizer.categories.map((c) => c.name)),
