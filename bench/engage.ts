@@ -156,16 +156,14 @@ async function main(): Promise<void> {
     }
     const visits = Array.from({ length: sockets }, () => testVisit());
     for (let i = 0; i < visits.length; i += 100) {
-      const batch = visits
-        .slice(i, i + 100)
-        .map((v) =>
-          v.event({
-            eventType: 'SYSTEM',
-            eventName: 'PageEntered',
-            timestamp: Date.now(),
-            data: { title: 'Loans' },
-          }),
-        );
+      const batch = visits.slice(i, i + 100).map((v) =>
+        v.event({
+          eventType: 'SYSTEM',
+          eventName: 'PageEntered',
+          timestamp: Date.now(),
+          data: { title: 'Loans' },
+        }),
+      );
       const res = await inject({ method: 'POST', url: '/server/events', payload: batch });
       if (res.statusCode !== 202) throw new Error(`ingest: ${res.statusCode} ${res.body}`);
     }

@@ -10,19 +10,21 @@
 import { createHash, hash } from 'node:crypto';
 import type { StoredEvent } from '@beckon/protocol';
 import { compileRules, RuleEngine } from '@beckon/core/rules';
-import { FAMILIES, makeEvents, rulesText, T0, TEMPLATES, visitIdsFor } from './lib/rules-workload.js';
+import {
+  familyArg,
+  FAMILIES,
+  makeEvents,
+  numberArg,
+  rulesText,
+  T0,
+  TEMPLATES,
+  visitIdsFor,
+} from './lib/rules-workload.js';
 import { SpecialisedRules, SpecialisedVisit } from './lib/specialised-rules.js';
 
-const arg = (name: string, def: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
-const VISITS = arg('visits', 20_000);
-const ROUNDS = arg('rounds', 70);
-const familyArg = process.argv.indexOf('--family');
-const FAMILY = familyArg > 0 ? process.argv[familyArg + 1] : undefined;
-if (FAMILY !== undefined && !(FAMILY in FAMILIES))
-  throw new Error(`--family must be one of ${Object.keys(FAMILIES).join(', ')}`);
+const VISITS = numberArg('visits', 20_000);
+const ROUNDS = numberArg('rounds', 70);
+const FAMILY = familyArg();
 const events = makeEvents();
 const visitIds = visitIdsFor(VISITS);
 

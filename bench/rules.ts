@@ -26,8 +26,9 @@ import { compileRules, RuleEngine } from '@beckon/core/rules';
 import type { VisitState } from '@beckon/core/rules';
 import {
   CATS,
-  FAMILIES,
+  familyArg,
   makeEvents,
+  numberArg,
   MAX_WINDOW_MS,
   NAMES,
   T0,
@@ -39,19 +40,12 @@ import {
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-const arg = (name: string, def: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : def;
-};
-const VISITS = arg('visits', 100_000);
+const VISITS = numberArg('visits', 100_000);
 /** Rounds (one event per visit, 10 s of virtual time each): at most this many, and only while within the budget. */
-const MAX_ROUNDS = arg('rounds', 500);
-const BUDGET_S = arg('seconds', 600);
-const EXTRA_RULES = arg('extra-rules', 0);
-const familyArg = process.argv.indexOf('--family');
-const FAMILY = familyArg > 0 ? process.argv[familyArg + 1] : undefined;
-if (FAMILY !== undefined && !(FAMILY in FAMILIES))
-  throw new Error(`--family must be one of ${Object.keys(FAMILIES).join(', ')}`);
+const MAX_ROUNDS = numberArg('rounds', 500);
+const BUDGET_S = numberArg('seconds', 600);
+const EXTRA_RULES = numberArg('extra-rules', 0);
+const FAMILY = familyArg();
 
 const events = makeEvents();
 const visitIds = visitIdsFor(VISITS);

@@ -18,6 +18,21 @@ export const FAMILIES: Record<string, [number, number]> = {
   timers: [90, 95],
   facts: [95, 100],
 };
+/** The number after `--name` on the command line, or `def`. */
+export const numberArg = (name: string, def: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : def;
+};
+
+/** The `--family` argument (a key of {@link FAMILIES}), or `undefined` for all rules. */
+export function familyArg(): string | undefined {
+  const i = process.argv.indexOf('--family');
+  const family = i > 0 ? process.argv[i + 1] : undefined;
+  if (family !== undefined && !(family in FAMILIES))
+    throw new Error(`--family must be one of ${Object.keys(FAMILIES).join(', ')}`);
+  return family;
+}
+
 /** Largest window or timer of the rules. */
 export const MAX_WINDOW_MS = 10 * 60_000;
 export const TEMPLATES = 1 << 20;

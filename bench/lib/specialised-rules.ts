@@ -7,6 +7,7 @@
  * An experiment for the engine's next design, not part of Beckon.
  */
 import type { StoredEvent } from '@beckon/protocol';
+import type { ActionableEvent } from '@beckon/core/rules';
 import { CATS, NAMES } from './rules-workload.js';
 
 type Sha256 = (text: string) => string;
@@ -111,29 +112,12 @@ export class SpecialisedVisit {
   }
 }
 
-/** The fields of an actionable event, built as the engine builds them. */
-export interface Fired {
-  id: string;
-  name: string;
-  ruleId: string;
-  rulePackage: string;
-  visitID: string;
-  globalVisitID: string;
-  pageID: string | null;
-  timestamp: number;
-  engagement: { channel: Channel; queue: string; priority: number } | null;
-  data: Record<string, unknown>;
-  triggeringEventIDs: string[];
-  identityId: string | null;
-  categories: string[];
-}
-
 export class SpecialisedRules {
   private readonly masks = new Map<string, number>();
   private readonly lists = new Map<string, readonly string[]>();
   private readonly bizIndex = new Map<string, number>(NAMES.map((n, i) => [n, i]));
   private readonly urlIds = new Map<string, number>();
-  private out: Fired[] = [];
+  private out: ActionableEvent[] = [];
   private readonly active = new Uint8Array(100);
   private readonly needles = Array.from({ length: 20 }, (_, i) => `/item${i + 20}`);
 
@@ -195,7 +179,7 @@ export class SpecialisedRules {
     });
   }
 
-  onEvent(vs: SpecialisedVisit, visitID: string, ev: StoredEvent): Fired[] {
+  onEvent(vs: SpecialisedVisit, visitID: string, ev: StoredEvent): ActionableEvent[] {
     this.out = [];
     if (vs.n === 0) vs.t0 = ev.receivedAt;
     const since = (ev.receivedAt - vs.t0) | 0;

@@ -36,17 +36,22 @@ async function loansCategory(app: TestApp) {
   expect(res.statusCode).toBe(201);
 }
 
+/** Deploys `text` as package `default` through the REST endpoint. */
+async function deployDefault(app: TestApp, text: string): Promise<void> {
+  const res = await app.api({
+    method: 'PUT',
+    url: '/server/data/rules/packages/default',
+    headers: { 'content-type': 'text/x-beckon-rules' },
+    payload: text,
+  });
+  expect(res.statusCode).toBe(200);
+}
+
 describe('rules wired into the server', () => {
   it('three loan pages → one actionable event stored with the visit and published on the bus', async () => {
     t = await createTestApp();
     await loansCategory(t);
-    const deployed = await t.api({
-      method: 'PUT',
-      url: '/server/data/rules/packages/default',
-      headers: { 'content-type': 'text/x-beckon-rules' },
-      payload: LOANS,
-    });
-    expect(deployed.statusCode).toBe(200);
+    await deployDefault(t, LOANS);
     const published: unknown[] = [];
     t.bus.subscribe('actionable', (m) => published.push(m));
 
@@ -96,13 +101,7 @@ describe('rules wired into the server', () => {
     // moved the visit's time base to the real time, and the next events fell outside every window
     t = await createTestApp();
     await loansCategory(t);
-    const deployed = await t.api({
-      method: 'PUT',
-      url: '/server/data/rules/packages/default',
-      headers: { 'content-type': 'text/x-beckon-rules' },
-      payload: `${LOANS}\nrule "idle"\nwhen idle 60s\nthen emit "Idle"\nend\n`,
-    });
-    expect(deployed.statusCode).toBe(200);
+    await deployDefault(t, `${LOANS}\nrule "idle"\nwhen idle 60s\nthen emit "Idle"\nend\n`);
     const v = testVisit();
     for (const page of ['a', 'b', 'c']) {
       v.newPage();
