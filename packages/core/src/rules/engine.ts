@@ -11,22 +11,21 @@ import type { ActionContext } from './actions.js';
 import { runActions } from './actions.js';
 import type { CompiledPackage, Component } from './compile.js';
 import type { Completion, Counters } from './components.js';
-import { bind, consumeBranch, pruneComponent, shiftComponent, stepBranch } from './components.js';
-import { consumeCountAt, feedWindowAt, freshAt, stepCountAt, windowCountAt } from './flat-matchers.js';
+import { bind, consumeBranch, stepBranch } from './components.js';
+import { consumeCountAt, feedWindowAt, stepCountAt, windowCountAt } from './flat-matchers.js';
 import { stepSequenceAt, stepSetAt } from './step-matchers.js';
 import type { EvalCtx } from './expr.js';
 import { truthy } from './expr.js';
 import type { ActiveRule, RuleIndex } from './rule-set.js';
 import { candidatesOf, hostOf, RuleSet } from './rule-set.js';
 import { sha256Hex } from './sha256.js';
-import { lastFiring, moveRefraction, onceFired, recordFiring } from './refraction.js';
+import { lastFiring, onceFired, recordFiring } from './refraction.js';
 import type { RuleEvent, VisitorFacts, VisitState } from './visit-state.js';
 import { earliestDeadline, timerCompletion, timerDeadline } from './timers.js';
 import { EventTracker } from './tracking.js';
 import type { EngineEvent } from './tracking.js';
 import { NO_DEADLINE, newVisitState, restoreVisitState, serializeVisitStateWith } from './visit-state.js';
-import type { SlotCodec } from './slot-map.js';
-import { SlotMap } from './slot-map.js';
+import { moveTimeBase, moveToRuleSet, putState, sweepVisit } from './visit-upkeep.js';
 
 export type { EngineEvent } from './tracking.js';
 
@@ -127,7 +126,7 @@ export class RuleEngine {
     const out: ActionableEvent[] = [];
     if (vs.nx !== NO_DEADLINE && vs.nx < rt) this.runTimers(vs, rt, false, out);
     const ev = this.tracker.track(vs, se, rt, this.rs);
-    if ((ev.n & 15) === 0) this.sweep(vs, rt);
+    if ((ev.n & 15) === 0) sweepVisit(vs, rt);
     const idx = this.index(ev.url);
     const cands = candidatesOf(idx, ev.name, ev.categories);
     for (let i = 0; i < cands.length; i++) this.evalRule(vs, cands[i] as ActiveRule, ev, out);
@@ -193,61 +192,16 @@ export class RuleEngine {
     const since = abs - vs.t0;
     // an integer result (no boxed double); more than 2^30 ms before the base only happens with a skewed clock
     if (since <= MAX_RELATIVE_MS) return since < -MAX_RELATIVE_MS ? -MAX_RELATIVE_MS : since | 0;
-    const rs = vs.rs as RuleSet;
-    vs.t0 += since;
-    vs.t -= since;
-    vs.lt -= since;
-    vs.pgAt -= since;
-    for (const [slot, st] of [...vs.comps]) {
-      const comp = rs.slotComps[slot];
-      if (comp !== undefined) this.put(vs, slot, shiftComponent(comp, st, since));
-    }
+    moveTimeBase(vs, since);
     vs.nx = this.computeNext(vs);
     return 0;
   }
 
-  /** Moves a visit onto the current rule set, keeping state of unchanged components (§8.13). */
+  /** Moves a visit onto the current rule set (§8.13), between two evaluation points. */
   private attach(vs: VisitState): void {
-    const rs = this.rs;
-    if (vs.rs === rs) return;
-    const old = vs.rs as RuleSet | null;
-    const moved = new SlotMap();
-    if (vs.keyed !== null) {
-      for (const [key, st] of Object.entries(vs.keyed)) {
-        const slot = rs.slotByKey.get(key);
-        if (slot !== undefined) moved.set(slot, st, rs.slotCodecs[slot] as SlotCodec);
-      }
-      vs.keyed = null;
-    } else if (old !== null) {
-      for (const [slot, st] of vs.comps) {
-        const to = rs.slotByKey.get(old.slotKeys[slot] ?? '');
-        if (to !== undefined) moved.set(to, st, rs.slotCodecs[to] as SlotCodec);
-      }
-    }
-    vs.comps.replaceWith(moved);
-    moveRefraction(vs, old, rs);
-    vs.rs = rs;
+    if (vs.rs === this.rs) return;
+    moveToRuleSet(vs, this.rs);
     vs.nx = this.computeNext(vs);
-  }
-
-  /** Periodic sweep: drops window entries and partial matches that left their window (`rt` relative to `t0`). */
-  private sweep(vs: VisitState, rt: number): void {
-    const rs = vs.rs as RuleSet;
-    const map = vs.comps;
-    const a = map.raw;
-    let stale: number[] | null = null;
-    for (let j = 0; j < map.end; j += 1 + map.lengthAt(j)) {
-      const slot = map.slotAt(j);
-      const comp = rs.slotComps[slot];
-      if (comp !== undefined && !freshAt(comp, a, j + 1, map.lengthAt(j), rt)) (stale ??= []).push(slot);
-    }
-    if (stale === null) return;
-    for (const slot of stale) {
-      const st = map.get(slot);
-      const kept = pruneComponent(rs.slotComps[slot] as Component, st, rt);
-      if (kept === undefined) map.delete(slot);
-      else if (kept !== st) map.set(slot, kept, rs.slotCodecs[slot] as SlotCodec);
-    }
   }
 
   private index(url: string): RuleIndex {
@@ -303,18 +257,13 @@ export class RuleEngine {
         // absence: its state is boxed, so no walk over the packed segments when nothing is pending
         const before = vs.comps.getBox(slot);
         const after = stepBranch(comp, before, ev, rt, c, done);
-        if (after !== before) this.put(vs, slot, after);
+        if (after !== before) putState(vs, slot, after);
       }
     }
     if (done.length > 0) {
       this.settle(vs, ar, done, ev.timestamp, out);
       done.length = 0;
     }
-  }
-
-  private put(vs: VisitState, slot: number, st: unknown): void {
-    if (st === undefined) vs.comps.delete(slot);
-    else vs.comps.set(slot, st, (vs.rs as RuleSet).slotCodecs[slot] as SlotCodec);
   }
 
   /** Guard, refraction, actions and consumption for the completions of one rule at one evaluation point (§8.6–8). */
@@ -360,7 +309,7 @@ export class RuleEngine {
       const slot = ar.base + k;
       const comp = ar.rule.comps[k] as Component;
       if (comp.kind === 'count') consumeCountAt(comp, vs.comps, slot, cutoff);
-      else this.put(vs, slot, consumeBranch(comp, vs.comps.get(slot), cutoff));
+      else putState(vs, slot, consumeBranch(comp, vs.comps.get(slot), cutoff));
     }
   }
 
