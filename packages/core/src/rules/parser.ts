@@ -1,18 +1,17 @@
 /**
- * Recursive-descent parser of the rule text (spec/rules.md §4) into the JSON form (§10). Syntax errors say where
- * (1-based line:column) and what was expected. Source positions of AST nodes are returned beside the AST (never
- * inside it, so the AST stays one-to-one with the text) for the compiler's own error messages.
+ * Recursive-descent parser of the rule text (spec/rules.md §4) into the JSON form (§10): packages, rule headers,
+ * `when` patterns and `then` actions; expressions are in `parser-expr.ts`, the token cursor in `parser-cursor.ts`.
+ * Syntax errors say where (1-based line:column) and what was expected. Source positions of AST nodes are returned
+ * beside the AST (never inside it, so the AST stays one-to-one with the text) for the compiler's own error messages.
  */
 import type { Action, Channel, Expr, Filter, Path, Pattern, Rule, RulePackage, Step } from './ast.js';
-import { channels, reservedWords } from './ast.js';
+import { channels } from './ast.js';
 import { RuleSyntaxError, tokenize } from './lexer.js';
-import type { Token } from './lexer.js';
+import { createCursor } from './parser-cursor.js';
+import type { SourcePos } from './parser-cursor.js';
+import { createExprParser } from './parser-expr.js';
 
-/** Where an AST node starts in the text. */
-export interface SourcePos {
-  line: number;
-  column: number;
-}
+export type { SourcePos } from './parser-cursor.js';
 
 export interface ParseResult {
   ast: RulePackage;
@@ -20,49 +19,13 @@ export interface ParseResult {
   positions: WeakMap<object, SourcePos>;
 }
 
-const describe = (t: Token): string =>
-  t.kind === 'eof'
-    ? 'end of input'
-    : t.kind === 'string'
-      ? `string ${JSON.stringify(t.value)}`
-      : t.kind === 'regex'
-        ? 'regex'
-        : `'${t.kind === 'duration' || t.kind === 'number' ? t.value : t.value}'`;
-
 /** Parses one package. Throws {@link RuleSyntaxError} with position and expectation. */
 export function parseRuleText(source: string): ParseResult {
   const tokens = tokenize(source);
   const positions = new WeakMap<object, SourcePos>();
-  let p = 0;
-
-  const peek = (k = 0): Token => tokens[Math.min(p + k, tokens.length - 1)] as Token;
-  const next = (): Token => tokens[Math.min(p++, tokens.length - 1)] as Token;
-  const fail = (expected: string, t: Token = peek()): never => {
-    throw new RuleSyntaxError(`expected ${expected} but found ${describe(t)}`, t.line, t.column);
-  };
-  const isKw = (w: string, k = 0): boolean => peek(k).kind === 'ident' && peek(k).value === w;
-  const isPunct = (v: string, k = 0): boolean => peek(k).kind === 'punct' && peek(k).value === v;
-  const kw = (w: string): Token => (isKw(w) ? next() : fail(`'${w}'`));
-  const punct = (v: string): Token => (isPunct(v) ? next() : fail(`'${v}'`));
-  const at = <T extends object>(node: T, t: Token): T => {
-    positions.set(node, { line: t.line, column: t.column });
-    return node;
-  };
-  const identifier = (what: string): string => {
-    const t = peek();
-    if (t.kind !== 'ident' || reservedWords.has(t.value)) fail(what);
-    return next().value;
-  };
-  const str = (what = 'a string'): string => (peek().kind === 'string' ? next().value : fail(what));
-  const duration = (): number =>
-    peek().kind === 'duration' ? next().num : fail('a duration (e.g. 30s, 5m)');
-  const int = (signed = false): number => {
-    const neg = signed && isPunct('-') ? (next(), true) : false;
-    const t = peek();
-    if (t.kind !== 'number' || t.value.includes('.')) fail('an integer');
-    next();
-    return neg ? -t.num : t.num;
-  };
+  const c = createCursor(tokens, positions);
+  const { peek, next, fail, isKw, isPunct, kw, punct, at, identifier, str, duration, int } = c;
+  const { parseExpr, parsePath } = createExprParser(c, () => parseCountOf());
 
   const parsePackage = (): RulePackage => {
     const start = kw('package');
@@ -295,144 +258,6 @@ export function parseRuleText(source: string): ParseResult {
     }
     punct('}');
     return out;
-  };
-
-  // ---- expressions ----
-  const flat = (op: 'and' | 'or', parts: Expr[], t: Token): Expr => {
-    if (parts.length === 1) return parts[0] as Expr;
-    const args = parts.flatMap((e) => ('op' in e && e.op === op ? e.args : [e]));
-    return at({ op, args }, t);
-  };
-  const parseExpr = (): Expr => {
-    const t = peek();
-    const parts = [parseAnd()];
-    while (isKw('or')) {
-      next();
-      parts.push(parseAnd());
-    }
-    return flat('or', parts, t);
-  };
-  const parseAnd = (): Expr => {
-    const t = peek();
-    const parts = [parseNot()];
-    while (isKw('and')) {
-      next();
-      parts.push(parseNot());
-    }
-    return flat('and', parts, t);
-  };
-  const parseNot = (): Expr => {
-    const t = peek();
-    if (isKw('not')) return (next(), at({ op: 'not', args: [parseNot()] }, t));
-    return parseCmp();
-  };
-  const parseCmp = (): Expr => {
-    const t = peek();
-    const left = parseAdd();
-    const o = peek();
-    if (o.kind === 'punct' && ['==', '!=', '<', '<=', '>', '>='].includes(o.value)) {
-      next();
-      return at({ op: o.value as '==', args: [left, parseAdd()] }, t);
-    }
-    if (isKw('contains')) return (next(), at({ op: 'contains', args: [left, parseAdd()] }, t));
-    if (isKw('matches')) {
-      next();
-      const r = peek();
-      if (r.kind !== 'regex') fail('a regex literal /…/');
-      next();
-      return at({ op: 'matches', args: [left], regex: r.value, flags: r.flags }, t);
-    }
-    if (isKw('in')) {
-      next();
-      if (!isPunct('[')) fail("a list '[…]'");
-      return at({ op: 'in', args: [left, parsePrimary()] }, t);
-    }
-    return left;
-  };
-  const parseAdd = (): Expr => {
-    let left = parseMul();
-    for (;;) {
-      const t = peek();
-      if (!isPunct('+') && !isPunct('-')) return left;
-      next();
-      left = at({ op: t.value as '+', args: [left, parseMul()] }, t);
-    }
-  };
-  const parseMul = (): Expr => {
-    let left = parseUnary();
-    for (;;) {
-      const t = peek();
-      if (!isPunct('*') && !isPunct('/')) return left;
-      next();
-      left = at({ op: t.value as '*', args: [left, parseUnary()] }, t);
-    }
-  };
-  const parseUnary = (): Expr => {
-    const t = peek();
-    if (isPunct('-')) return (next(), at({ op: 'neg', args: [parsePrimary()] }, t));
-    return parsePrimary();
-  };
-  const parsePrimary = (): Expr => {
-    const t = peek();
-    if (t.kind === 'string' || t.kind === 'number')
-      return (next(), at({ lit: t.kind === 'number' ? t.num : t.value }, t));
-    if (isKw('true') || isKw('false') || isKw('null')) {
-      next();
-      return at({ lit: t.value === 'null' ? null : t.value === 'true' }, t);
-    }
-    if (isPunct('[')) {
-      next();
-      const list: Expr[] = [];
-      if (!isPunct(']')) {
-        list.push(parseExpr());
-        while (isPunct(',')) {
-          next();
-          list.push(parseExpr());
-        }
-      }
-      punct(']');
-      return at({ list }, t);
-    }
-    if (isPunct('(')) {
-      next();
-      const e = parseExpr();
-      punct(')');
-      return e;
-    }
-    if (isKw('count') && isPunct('(', 1)) return parseCountOf();
-    if (t.kind === 'ident' && !reservedWords.has(t.value)) {
-      next();
-      if (isPunct('(')) {
-        next();
-        const args: Expr[] = [];
-        if (!isPunct(')')) {
-          args.push(parseExpr());
-          while (isPunct(',')) {
-            next();
-            args.push(parseExpr());
-          }
-        }
-        punct(')');
-        return at({ call: t.value, args }, t);
-      }
-      return at({ path: parsePath(t.value) }, t);
-    }
-    return fail('an expression');
-  };
-  const parsePath = (root: string): Path => {
-    const path = [root];
-    for (;;) {
-      if (isPunct('.')) {
-        next();
-        const s = peek();
-        if (s.kind !== 'ident') fail('a path segment');
-        path.push(next().value);
-      } else if (isPunct('[')) {
-        next();
-        path.push(str('a string key'));
-        punct(']');
-      } else return path;
-    }
   };
 
   return { ast: parsePackage(), positions };
