@@ -4,11 +4,16 @@
  * WebSocket at `/server/notifications`, the agent signs in over the agent REST API with its stream open. With the
  * agent logged in but not Ready, a qualifying visit gets no invitation (its engagement waits, then expires with
  * outcome `noCapacity`, and no `gpe.invite` frame reaches its socket); once the agent is Ready, the next
- * qualifying visit is invited at once. Every wait is a polled condition.
+ * qualifying visit is invited at once. Every wait is a polled condition. The contact center and engagement engine
+ * are registered as `buildApp` registers them, except that their timers run on a manual scheduler over the app's
+ * fake clock: the engagement expires when the test moves time past its deadline, not after 10 s of real time.
  */
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contactCenterFeature, manualScheduler } from '../../packages/server/src/contact-center/index.js';
+import type { ManualScheduler } from '../../packages/server/src/contact-center/index.js';
+import { engagementFeature } from '../../packages/server/src/engagement/index.js';
 import {
   createTestApp,
   testVisit,
@@ -26,7 +31,7 @@ when count(event PageEntered in "Loans" distinct url) within 5m >= 3
 then engage chat "LoanChat" queue "default"
 end
 `;
-/** The shortest allowed wait for capacity (config minimum), so the unserved engagement ends within the test. */
+/** How long an engagement waits for capacity before it expires (the config minimum). */
 const EXPIRATION_SEC = 10;
 
 interface Frame {
@@ -42,15 +47,19 @@ interface Engagement {
 }
 
 let t: TestApp;
+let scheduler: ManualScheduler;
 let base = '';
 const sockets: WebSocket[] = [];
 
 beforeAll(async () => {
   t = await createTestApp({
     start: Date.now(),
-    contactCenter: true,
     config: { engagement: { engagementExpirationTime: EXPIRATION_SEC } },
   });
+  // What buildApp does with `contactCenter: true`, with the scheduler the test advances.
+  scheduler = manualScheduler(t.clock);
+  t.contactCenter = await contactCenterFeature(t.app, t, { hub: t.services.notifications, scheduler });
+  t.engagement = await engagementFeature(t.app, t);
   base = await t.app.listen({ host: '127.0.0.1', port: 0 });
   const deployed = await t.api({
     method: 'PUT',
@@ -167,9 +176,10 @@ describe('pacing gate over the real app (issue 7 acceptance)', () => {
     // A qualifying visit: the engagement waits for capacity, is never invited, and expires.
     const first = await qualify();
     expect((await first.engagement())?.state).toBe('evaluating');
-    await expect
-      .poll(async () => (await first.engagement())?.state, { timeout: (EXPIRATION_SEC + 5) * 1000 })
-      .toBe('expired');
+    scheduler.advance(EXPIRATION_SEC * 1000 - 1);
+    expect((await first.engagement())?.state).toBe('evaluating');
+    scheduler.advance(1);
+    await expect.poll(async () => (await first.engagement())?.state).toBe('expired');
     const expired = (await first.engagement())!;
     expect(expired.history.map((h) => h.state)).not.toContain('invited');
     expect(expired.outcome).toBe('noCapacity');

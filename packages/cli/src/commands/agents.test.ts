@@ -1,22 +1,29 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openStore } from '@beckon/server';
 import { verifyPassword } from '../../../server/src/contact-center/passwords.js';
 import { run } from './agents.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'beckon-agents-'));
+/** Each test gets its own empty store, so none depends on the agents another one left behind. */
+let dir = '';
 let previous: string | undefined;
 beforeAll(() => {
   previous = process.env.BECKON_DATA_DIR;
-  process.env.BECKON_DATA_DIR = dir;
 });
 afterAll(() => {
   if (previous === undefined) delete process.env.BECKON_DATA_DIR;
   else process.env.BECKON_DATA_DIR = previous;
 });
-afterEach(() => vi.restoreAllMocks());
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'beckon-agents-'));
+  process.env.BECKON_DATA_DIR = dir;
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await rm(dir, { recursive: true, force: true });
+});
 
 function capture() {
   const lines: string[] = [];
@@ -88,6 +95,8 @@ describe('beckon agents', () => {
 
   it('refuses duplicates, bad values and unknown agents; removes', async () => {
     const out = capture();
+    expect(await run(['add', 'jdoe', '--password', 'long enough pw'])).toBe(0);
+    expect(await run(['add', 'gen'])).toBe(0);
     expect(await run(['add', 'jdoe', '--password', 'long enough pw'])).toBe(1);
     expect(out.at(-1)).toContain('already exists');
     expect(await run(['add', 'x', '--skills', 'english'])).toBe(1);

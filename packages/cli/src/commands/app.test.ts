@@ -2,21 +2,27 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BeckonError } from '@beckon/protocol';
 import { validateDsl } from '../../../core/src/dsl/validate-dsl.js';
-import { createMemoryApplicationStore } from '../../../server/src/resources/application-store.js';
+import {
+  createMemoryApplicationStore,
+  type ApplicationStore,
+} from '../../../server/src/resources/application-store.js';
 import { resourceRoutes } from '../../../server/src/resources/resource-routes.js';
 import { run, scaffold } from './app.js';
 
+// Each test gets its own folder, store and server, so none depends on what another one created or deployed.
 let dir = '';
 let server: FastifyInstance;
 let url = '';
-const store = createMemoryApplicationStore();
-const other: string[][] = [];
+let store: ApplicationStore;
+let other: string[][] = [];
 
-beforeAll(async () => {
+beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'beckon-cli-app-'));
+  store = createMemoryApplicationStore();
+  other = [];
   server = Fastify();
   await server.register(resourceRoutes, {
     store,
@@ -31,7 +37,7 @@ beforeAll(async () => {
   vi.spyOn(console, 'log').mockImplementation(() => undefined);
   vi.spyOn(console, 'error').mockImplementation(() => undefined);
 });
-afterAll(async () => {
+afterEach(async () => {
   vi.restoreAllMocks();
   await server.close();
   await rm(dir, { recursive: true, force: true });
@@ -54,6 +60,7 @@ describe('beckon app', () => {
 
   it('deploys the folder, replacing the active application', async () => {
     const app = join(dir, 'shop');
+    expect(await run(['create', app])).toBe(0);
     await writeFile(join(app, '.hidden'), 'x');
     expect(await run(['deploy', app, '--server', url, '--key', 'k1'])).toBe(0);
     expect(await store.activeApplication()).toMatchObject({
@@ -68,6 +75,8 @@ describe('beckon app', () => {
 
   it('fails with the server error, listing DSL issues, and on a wrong key', async () => {
     const app = join(dir, 'shop');
+    expect(await run(['create', app])).toBe(0);
+    expect(await run(['deploy', app, '--server', url, '--key', 'k1'])).toBe(0);
     expect(await run(['deploy', app, '--server', url, '--key', 'nope'])).toBe(1);
     await writeFile(
       join(app, 'dsl', 'domain-model.xml'),

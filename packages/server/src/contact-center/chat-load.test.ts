@@ -158,6 +158,25 @@ describe('chat load', () => {
       const sentAt = new Map<string, number>(); // interactionId/clientMessageId → send time
       let accepted = 0;
       const agentTokens = new Map<string, string>();
+      // The desktops' requests start in stream handlers; each is kept so the test waits for its answer, and a failed
+      // one ends the wait at once instead of surfacing as an unhandled rejection (or a timeout) later.
+      const deskRequests: Promise<void>[] = [];
+      const deskErrors: unknown[] = [];
+      let deskFailed: (error: unknown) => void = () => undefined;
+      /** Rejects with the first failed desktop request (a visitor waiting for an answer waits on this too). */
+      const deskFailure = new Promise<never>((_, reject) => (deskFailed = reject));
+      deskFailure.catch(() => undefined); // observed by the waits below, not unhandled
+      const fromDesk = (request: Promise<unknown>, then: () => void = () => undefined) =>
+        deskRequests.push(
+          request.then(then, (error: unknown) => {
+            deskErrors.push(error);
+            deskFailed(error);
+          }),
+        );
+      const settled = (done: () => boolean) => () => {
+        if (deskErrors.length) throw new Error('a desktop request failed', { cause: deskErrors[0] });
+        return done();
+      };
       for (let i = 0; i < AGENTS; i++) {
         const agentId = `load${i}`;
         await post(
@@ -178,12 +197,10 @@ describe('chat load', () => {
         ws.on('message', (data) => {
           const event = JSON.parse(String(data)) as AgentEvent;
           if (event.Event === 'EventInvite')
-            void post(
-              `/server/agent/interactions/${event.InteractionID as string}/accept`,
-              {},
-              token,
-              desk,
-            ).then(() => accepted++);
+            fromDesk(
+              post(`/server/agent/interactions/${event.InteractionID as string}/accept`, {}, token, desk),
+              () => accepted++,
+            );
           if (event.Event === 'EventChatMessage') {
             const message = event.Message as ChatMessage;
             if (message.from.type !== 'visitor') return;
@@ -195,11 +212,13 @@ describe('chat load', () => {
             const replyId = `r-${message.clientMessageId}`;
             replies.push(replyId);
             sentAt.set(`${message.interactionId}/${replyId}`, performance.now());
-            void post(
-              `/server/agent/interactions/${message.interactionId}/messages`,
-              { clientMessageId: replyId, text: `re: ${message.text}` },
-              token,
-              desk,
+            fromDesk(
+              post(
+                `/server/agent/interactions/${message.interactionId}/messages`,
+                { clientMessageId: replyId, text: `re: ${message.text}` },
+                token,
+                desk,
+              ),
             );
           }
         });
@@ -250,7 +269,11 @@ describe('chat load', () => {
         )) as { interactionId: string; token: string };
         chats.push({ visitID: v.visitID, interactionId: res.interactionId, token: res.token, browser });
       });
-      await until('every chat connected', () => accepted === CHATS && joined.size === CHATS);
+      await until(
+        'every chat connected',
+        settled(() => accepted === CHATS && joined.size === CHATS),
+      );
+      await Promise.all(deskRequests);
       const setupMs = performance.now() - started;
 
       // Each visitor sends its messages; agents answer each one.
@@ -266,14 +289,22 @@ describe('chat load', () => {
             c.token,
             c.browser,
           );
-          await answered;
+          await Promise.race([answered, deskFailure]);
         }
       });
       const total = CHATS * MESSAGES_PER_SIDE;
       const count = (m: Map<string, number[]>) => [...m.values()].reduce((n, l) => n + l.length, 0);
-      await until('every message delivered', () => count(toAgent) >= total && count(toVisitor) >= total);
+      await until(
+        'every message delivered',
+        settled(() => count(toAgent) >= total && count(toVisitor) >= total),
+      );
       const exchangeMs = performance.now() - exchange;
       await new Promise((r) => setTimeout(r, 200)); // a late duplicate would arrive here
+      await Promise.all(deskRequests);
+      expect(deskErrors).toEqual([]);
+      // One accept per chat and one answer per visitor message, each acknowledged by the server.
+      expect(accepted).toBe(CHATS);
+      expect(deskRequests).toHaveLength(CHATS + total);
 
       // Exactly once on both sides, and the stored conversation agrees.
       expect(toAgent.size).toBe(CHATS);
