@@ -9,6 +9,10 @@
 import type { StoredEvent } from '@beckon/protocol';
 import type { ActionableEvent } from '@beckon/core/rules';
 import { CATS, NAMES } from './rules-workload.js';
+import { MIN, NEVER } from './specialised-visit.js';
+import type { SpecialisedVisit } from './specialised-visit.js';
+
+export { SpecialisedVisit } from './specialised-visit.js';
 
 type Sha256 = (text: string) => string;
 type Channel = 'chat' | 'callback' | 'offer';
@@ -16,10 +20,7 @@ type Channel = 'chat' | 'callback' | 'offer';
 const EMPTY: readonly string[] = Object.freeze([]);
 /** Whether category bit `c` is in `mask`. */
 const has = (mask: number, c: number): boolean => ((mask >> c) & 1) === 1;
-const NEVER = -(2 ** 30);
-const MAX_OPEN = 16;
 const MAX_PAGE_CATEGORIES = 32;
-const MIN = 3;
 const COUNT_MS = 5 * 60_000;
 const SPAN_MS = 10 * 60_000;
 const ABSENCE_MS = 5 * 60_000;
@@ -35,82 +36,6 @@ const TIMERS: readonly { idle: boolean; ms: number }[] = [
 /** Idle and dwell timers by ascending duration: the first live one of each kind is the earliest. */
 const IDLE_ORDER = [0, 1, 4];
 const DWELL_ORDER = [2, 3];
-
-export class SpecialisedVisit {
-  t0 = 0;
-  n = 0;
-  t = 0;
-  lt = 0;
-  li = '';
-  pgId: string | null = null;
-  pgAt = 0;
-  pgEn = 0;
-  pgEi = '';
-  pgCats: readonly string[] = EMPTY;
-  o1: string | null = null;
-  om: string[] | null = null;
-  f0 = false;
-  f1 = false;
-  /** Earliest timer deadline (relative), or Infinity. */
-  nx = Infinity;
-  /** Once-per-visit rules that fired, by rank. */
-  readonly fired = new Uint8Array(100);
-  /** Counts: last 3 entries per rule (time, url id, event id), their number, last firing (cooldown). */
-  readonly ct = new Int32Array(25 * MIN);
-  readonly cu = new Int32Array(25 * MIN);
-  readonly cid: (string | null)[] = new Array<string | null>(25 * MIN).fill(null);
-  readonly cl = new Uint8Array(25);
-  readonly cf = new Int32Array(25).fill(NEVER);
-  /** Sequences: the newest partial match at step 1 and at step 2 (start time, start position, ids). */
-  readonly s1 = new Int32Array(10 * 2).fill(-1);
-  readonly s2 = new Int32Array(10 * 2).fill(-1);
-  readonly sid: (string | null)[] = new Array<string | null>(10 * 3).fill(null);
-  /** Sets: up to 3 records per rule in arrival order (member, time, event id). */
-  readonly am = new Int8Array(10 * 3);
-  readonly at = new Int32Array(10 * 3);
-  readonly aid: (string | null)[] = new Array<string | null>(10 * 3).fill(null);
-  readonly al = new Uint8Array(10);
-  /** Absences: pending `F` time (or NEVER) and id. */
-  readonly xt = new Int32Array(5).fill(NEVER);
-  readonly xid: (string | null)[] = [null, null, null, null, null];
-  /** Idle/dwell: the event position each last fired or was rejected for. */
-  readonly tm = new Int32Array(5);
-
-  isOpen(id: string): boolean {
-    return this.o1 === id || (this.om !== null && this.om.includes(id));
-  }
-
-  openPage(id: string): void {
-    if (this.o1 === null) {
-      this.o1 = id;
-      return;
-    }
-    if (this.isOpen(id)) return;
-    const om = this.om;
-    if (om === null) this.om = [id];
-    else if (om.length + 1 >= MAX_OPEN) {
-      this.o1 = om[0] as string;
-      for (let j = 1; j < om.length; j++) om[j - 1] = om[j] as string;
-      om[om.length - 1] = id;
-    } else this.om = om.concat([id]);
-  }
-
-  closePage(id: string): void {
-    const om = this.om;
-    if (this.o1 === id) {
-      if (om === null) this.o1 = null;
-      else {
-        this.o1 = om[0] as string;
-        this.om = om.length > 1 ? om.slice(1) : null;
-      }
-      return;
-    }
-    if (om === null) return;
-    const i = om.indexOf(id);
-    if (i < 0) return;
-    this.om = om.length === 1 ? null : om.filter((_, j) => j !== i);
-  }
-}
 
 export class SpecialisedRules {
   private readonly masks = new Map<string, number>();
