@@ -8,9 +8,9 @@ import { build } from '../../packages/tracker/build.mjs';
 import {
   dslInstalled,
   launch,
+  nextHarness,
   page,
   sleep,
-  startHarness,
   until,
   watchDslInstall,
   type Harness,
@@ -25,7 +25,6 @@ let tab: Page;
 beforeAll(async () => {
   dist = await mkdtemp(join(tmpdir(), 'beckon-e2e-dsl-'));
   await build({ outDir: dist, quiet: true });
-  h = await startHarness(dist);
   browser = await launch();
 });
 afterAll(async () => {
@@ -34,7 +33,7 @@ afterAll(async () => {
   await rm(dist, { recursive: true, force: true });
 });
 beforeEach(async () => {
-  h.reset();
+  h = await nextHarness(h, dist); // undefined before the first test
   context = await browser.newContext();
   tab = await context.newPage();
   await watchDslInstall(tab);

@@ -29,7 +29,6 @@ export interface Harness {
   pages: Map<string, string>;
   dsl: { body: string };
   respond: { fn: Responder | undefined };
-  reset(): void;
   close(): Promise<void>;
 }
 
@@ -113,18 +112,27 @@ export async function startHarness(distDir: string, demoDir?: string): Promise<H
     pages,
     dsl,
     respond,
-    reset() {
-      posts.length = 0;
-      pages.clear();
-      respond.fn = undefined;
-      dsl.body = '<properties><events></events></properties>';
-    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * A server per test: starts a fresh harness, then closes `previous`. Closing the previous test's browser context
+ * fires pagehide, whose beacon may land after that test ended; the new server listens before the old one closes,
+ * so it gets another port and never records that beacon.
+ */
+export async function nextHarness(
+  previous: Harness | undefined,
+  distDir: string,
+  demoDir?: string,
+): Promise<Harness> {
+  const next = await startHarness(distDir, demoDir);
+  await previous?.close();
+  return next;
 }
 
 /** The GWE snippet (compat.md §1) with extra queued commands before the loader. */

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GENERATED_ID_PATTERN, type WireEvent } from '@beckon/protocol';
 import { build } from '../../packages/tracker/build.mjs';
-import { launch, page, sleep, startHarness, until, type Harness } from './harness.js';
+import { launch, nextHarness, page, sleep, until, type Harness } from './harness.js';
 
 let dist = '';
 let h: Harness;
@@ -24,11 +24,7 @@ afterAll(async () => {
   await rm(dist, { recursive: true, force: true });
 });
 beforeEach(async () => {
-  // A server per test: closing the previous test's context fires pagehide, whose beacon may land after that test
-  // ended. The new server starts before the old one closes, so it gets another port and never records that beacon.
-  const previous = h as Harness | undefined;
-  h = await startHarness(dist);
-  await previous?.close();
+  h = await nextHarness(h, dist); // undefined before the first test
   context = await browser.newContext();
   tab = await context.newPage();
 });
