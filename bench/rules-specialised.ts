@@ -79,7 +79,7 @@ let specialised = runSpecialised();
 engine = best(engine, runEngine());
 specialised = best(specialised, runSpecialised());
 console.log(
-  `engine (family counts): ${engine.eventsPerSec.toLocaleString()} events/s, ${engine.actionable} actionable`,
+  `engine${FAMILY ? ` (family ${FAMILY})` : ''}: ${engine.eventsPerSec.toLocaleString()} events/s, ${engine.actionable} actionable`,
 );
 console.log(
   `specialised code:       ${specialised.eventsPerSec.toLocaleString()} events/s, ${specialised.actionable} actionable`,
