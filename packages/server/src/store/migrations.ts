@@ -1,10 +1,27 @@
 /**
  * Schema migrations, run on start. Each migration is applied once, in order, inside a transaction, and recorded
- * in `schema_migrations`. `{serial}` and `{blob}` are the only spots where the two engines' DDL differ.
+ * in `schema_migrations`. Its SQL is split into statements on `;`, except inside `$$`-quoted bodies (DO blocks,
+ * functions). The two engines' DDL differ only in placeholders and in dialect-only migrations:
+ *
+ * - `{serial}`, `{blob}`: the auto-increment key and the byte-string type of each engine.
+ * - `{text}`: `TEXT COLLATE "C"` on PostgreSQL, `TEXT` on SQLite. Every text column a migration from 8 on creates
+ *   or adds must be declared `{text}`, never `TEXT`: SQLite compares text byte-wise, and so must PostgreSQL, whose
+ *   default collation is usually linguistic ('a' < 'B'), or ORDER BY and keyset cursors over ids differ between
+ *   engines and from JavaScript's sort. Migrations 1–7 predate it; migration 8 converted their columns.
+ * - `dialect`: a migration for one engine only. The other engine skips its SQL but still records it as applied,
+ *   so both engines share one version sequence.
  */
 import type { SqlDriver } from './sql-driver.js';
 
-export const migrations: readonly { version: number; name: string; sql: string }[] = [
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+  /** Runs on this engine only (recorded as applied, without running, on the other). */
+  dialect?: SqlDriver['dialect'];
+}
+
+export const migrations: readonly Migration[] = [
   {
     version: 1,
     name: 'event pipeline',
@@ -237,12 +254,43 @@ CREATE TABLE strategies (
 )
 `,
   },
+  {
+    // Byte order for every text column of the tables of migrations 1–7 (and schema_migrations), whatever the
+    // database's default collation. One ALTER TABLE per table, so each index is rebuilt once; the type stays text,
+    // so the table itself is not rewritten.
+    version: 8,
+    name: 'byte-order text on PostgreSQL',
+    dialect: 'postgres',
+    sql: `
+DO $$
+DECLARE
+  ddl text;
+BEGIN
+  FOR ddl IN
+    SELECT format('ALTER TABLE %I %s', table_name,
+             string_agg(format('ALTER COLUMN %I TYPE {text}', column_name), ', ' ORDER BY ordinal_position))
+      FROM information_schema.columns
+     WHERE table_schema = current_schema() AND data_type = 'text' AND collation_name IS DISTINCT FROM 'C'
+       AND table_name IN ('schema_migrations', 'visits', 'pages', 'events', 'identities', 'visit_identities',
+         'categories', 'api_keys', 'applications', 'app_resources', 'actionable_events', 'rule_states', 'cc_agents',
+         'cc_groups', 'cc_queues', 'agent_sessions', 'engagements', 'interactions', 'chat_messages', 'rule_packages',
+         'engagement_sessions', 'strategies')
+     GROUP BY table_name
+     ORDER BY table_name
+  LOOP
+    EXECUTE ddl;
+  END LOOP;
+END
+$$
+`,
+  },
 ];
 
 /** Applies pending migrations. Safe to call on every start, and from several nodes (PostgreSQL advisory lock). */
 export async function migrate(driver: SqlDriver): Promise<number> {
   const serial = driver.dialect === 'sqlite' ? 'INTEGER PRIMARY KEY' : 'BIGSERIAL PRIMARY KEY';
   const blob = driver.dialect === 'sqlite' ? 'BLOB' : 'BYTEA';
+  const text = driver.dialect === 'sqlite' ? 'TEXT' : 'TEXT COLLATE "C"';
   // Under the lock too: concurrent CREATE TABLE IF NOT EXISTS on PostgreSQL can fail with a duplicate pg_type row.
   await driver.transaction(async (tx) => {
     if (driver.dialect === 'postgres') await tx.all('SELECT pg_advisory_xact_lock(8081)');
@@ -258,12 +306,13 @@ export async function migrate(driver: SqlDriver): Promise<number> {
         migration.version,
       ]);
       if (rows.length > 0) return false;
-      const ddl = migration.sql.replaceAll('{serial}', serial).replaceAll('{blob}', blob);
-      for (const statement of ddl
-        .split(';')
-        .map((s) => s.trim())
-        .filter(Boolean))
-        await tx.run(statement);
+      if (migration.dialect === undefined || migration.dialect === driver.dialect) {
+        const ddl = migration.sql
+          .replaceAll('{serial}', serial)
+          .replaceAll('{blob}', blob)
+          .replaceAll('{text}', text);
+        for (const statement of statements(ddl)) await tx.run(statement);
+      }
       await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
         migration.version,
         migration.name,
@@ -274,4 +323,24 @@ export async function migrate(driver: SqlDriver): Promise<number> {
     if (done) applied++;
   }
   return applied;
+}
+
+/** `sql` split on `;`, except inside `$$`-quoted bodies (the odd parts of the split below); empty ones dropped. */
+function statements(sql: string): string[] {
+  const list: string[] = [];
+  let current = '';
+  for (const [i, part] of sql.split(/(\$\$[\s\S]*?\$\$)/).entries()) {
+    if (i % 2 === 1) {
+      current += part;
+      continue;
+    }
+    const [first, ...rest] = part.split(';');
+    current += first;
+    for (const piece of rest) {
+      list.push(current);
+      current = piece;
+    }
+  }
+  list.push(current);
+  return list.map((s) => s.trim()).filter(Boolean);
 }
