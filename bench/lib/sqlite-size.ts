@@ -7,6 +7,7 @@ import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
+import { idBytes } from '../../packages/server/src/store/id-codec.js';
 
 // better-sqlite3 is a dependency of @beckon/server; resolve it from there.
 const serverRequire = createRequire(
@@ -63,7 +64,8 @@ export function measureStore(dataDir: string, lookUp: readonly string[] = []): S
       method = 'file size';
     }
     const exists = db.prepare('SELECT 1 FROM events WHERE event_id = ?').pluck();
-    const found = lookUp.filter((id) => exists.get(id) !== undefined).length;
+    // the events table stores ids as bytes (packages/server/src/store/id-codec.ts)
+    const found = lookUp.filter((id) => exists.get(idBytes(id)) !== undefined).length;
     return {
       found,
       events,

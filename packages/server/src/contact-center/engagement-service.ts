@@ -59,7 +59,7 @@ export class EngagementService {
   ): Promise<{ engagement: EngagementRecord; interaction: InteractionRecord }> {
     const { driver, interactions, routing } = this.#o;
     const rows = await driver.all<Record<string, unknown>>(
-      'SELECT v.global_visit_id, v.current_identity FROM events e JOIN visits v ON v.visit_id = e.visit_id WHERE e.page_id = ? AND e.visit_id = ? LIMIT 1',
+      'SELECT v.global_visit_id, v.current_identity FROM events e JOIN visits v ON v.visit_id = beckon_text(e.visit_id) WHERE e.page_id = beckon_id(?) AND e.visit_id = beckon_id(?) LIMIT 1',
       [input.pageID, input.visitID],
     );
     const visit = rows[0];

@@ -18,6 +18,7 @@ import type { AssociationRecord, IdentityRecord, ListOptions, ListPage, VisitRec
 import {
   EVENT_COLUMNS,
   eventRecord,
+  EVENTS_JOIN_VISITS,
   IDENTITY_COLUMNS,
   identityRecord,
   n,
@@ -119,11 +120,11 @@ export async function listEvents(
   options: ListOptions,
 ): Promise<ListPage<StoredEvent>> {
   const where = new Where();
-  if (filter.visitId !== undefined) where.add('e.visit_id = ?', filter.visitId);
+  if (filter.visitId !== undefined) where.add('e.visit_id = beckon_id(?)', filter.visitId);
   if (filter.pageId !== undefined) {
     // No index on events.page_id (it cost 50 bytes per event): a page's events are found through its visit.
-    where.add('e.visit_id = (SELECT p.visit_id FROM pages p WHERE p.page_id = ?)', filter.pageId);
-    where.add('e.page_id = ?', filter.pageId);
+    where.add('e.visit_id = (SELECT beckon_id(p.visit_id) FROM pages p WHERE p.page_id = ?)', filter.pageId);
+    where.add('e.page_id = beckon_id(?)', filter.pageId);
   }
   if (filter.receivedSince !== undefined) where.add('e.received_at >= ?', filter.receivedSince);
   if (filter.eventName !== undefined) where.add('e.event_name = ?', filter.eventName);
@@ -135,7 +136,7 @@ export async function listEvents(
   let ords: number[] = [];
   if (options.cursor) where.add('e.ord > ?', n(decodeCursor(options.cursor, ['number'])[0]));
   const rows = await driver.all<Row>(
-    `SELECT ${EVENT_COLUMNS} FROM events e JOIN visits v ON v.visit_id = e.visit_id ${where} ORDER BY e.ord LIMIT ?`,
+    `SELECT ${EVENT_COLUMNS} FROM events e JOIN ${EVENTS_JOIN_VISITS} ${where} ORDER BY e.ord LIMIT ?`,
     [...where.params, options.limit + 1],
   );
   ords = rows.map((r) => n(r.ord));
@@ -145,7 +146,7 @@ export async function listEvents(
 
 export async function getEvent(driver: SqlDriver, eventId: string): Promise<StoredEvent | null> {
   const [row] = await driver.all<Row>(
-    `SELECT ${EVENT_COLUMNS} FROM events e JOIN visits v ON v.visit_id = e.visit_id WHERE e.event_id = ?`,
+    `SELECT ${EVENT_COLUMNS} FROM events e JOIN ${EVENTS_JOIN_VISITS} WHERE e.event_id = beckon_id(?)`,
     [eventId],
   );
   return row ? eventRecord(row) : null;

@@ -14,7 +14,7 @@ export async function existingEventIds(driver: SqlDriver, eventIds: readonly str
   for (let i = 0; i < eventIds.length; i += 500) {
     const chunk = eventIds.slice(i, i + 500);
     const rows = await driver.all<Row>(
-      `SELECT event_id FROM events WHERE event_id IN (${chunk.map(() => '?').join(',')})`,
+      `SELECT beckon_text(event_id) AS event_id FROM events WHERE event_id IN (${chunk.map(() => 'beckon_id(?)').join(',')})`,
       chunk,
     );
     for (const r of rows) found.add(s(r.event_id));

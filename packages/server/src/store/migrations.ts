@@ -284,6 +284,42 @@ END
 $$
 `,
   },
+  {
+    // The events table's ids as bytes (id-codec.ts; docs/ingest.md): SQLite keeps the columns, whose TEXT affinity
+    // stores blobs as they are, and rewrites the rows stored before; `beckon_id` comes from the connection. The
+    // visit index drops `ord`: `ord` is the rowid, which every SQLite index ends with anyway.
+    version: 9,
+    name: 'event ids as bytes on SQLite',
+    dialect: 'sqlite',
+    sql: `
+UPDATE events SET event_id = beckon_id(event_id), visit_id = beckon_id(visit_id), page_id = beckon_id(page_id)
+  WHERE typeof(event_id) = 'text';
+DROP INDEX events_visit;
+CREATE INDEX events_visit ON events (visit_id)
+`,
+  },
+  {
+    // The same on PostgreSQL, with the two functions in SQL (inlined by the planner).
+    version: 10,
+    name: 'event ids as bytes on PostgreSQL',
+    dialect: 'postgres',
+    sql: `
+CREATE OR REPLACE FUNCTION beckon_id(id text) RETURNS bytea LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN id ~ '^[0-9A-F]{32}$' THEN decode(id, 'hex')
+              WHEN octet_length(id) = 16 THEN convert_to(id, 'UTF8') || '\\x00'::bytea
+              ELSE convert_to(id, 'UTF8') END
+$$;
+CREATE OR REPLACE FUNCTION beckon_text(stored bytea) RETURNS text LANGUAGE sql IMMUTABLE STRICT
+  PARALLEL SAFE AS $$
+  SELECT CASE WHEN length(stored) = 16 THEN upper(encode(stored, 'hex'))
+              WHEN length(stored) = 17 AND get_byte(stored, 16) = 0
+                THEN convert_from(substring(stored FROM 1 FOR 16), 'UTF8')
+              ELSE convert_from(stored, 'UTF8') END
+$$;
+ALTER TABLE events ALTER COLUMN event_id TYPE bytea USING beckon_id(event_id),
+  ALTER COLUMN visit_id TYPE bytea USING beckon_id(visit_id), ALTER COLUMN page_id TYPE bytea USING beckon_id(page_id)
+`,
+  },
 ];
 
 /** Applies pending migrations. Safe to call on every start, and from several nodes (PostgreSQL advisory lock). */

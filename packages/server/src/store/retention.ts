@@ -11,7 +11,11 @@ export async function purge(
 ): Promise<{ visits: number; identities: number }> {
   return driver.transaction(async (tx) => {
     const old = 'SELECT visit_id FROM visits WHERE last_event_at < ?';
-    await tx.run(`DELETE FROM events WHERE visit_id IN (${old})`, [visitsBefore]);
+    // the events table stores its ids as bytes (id-codec.ts)
+    await tx.run(
+      `DELETE FROM events WHERE visit_id IN (SELECT beckon_id(visit_id) FROM visits WHERE last_event_at < ?)`,
+      [visitsBefore],
+    );
     await tx.run(`DELETE FROM pages WHERE visit_id IN (${old})`, [visitsBefore]);
     await tx.run(`DELETE FROM visit_identities WHERE visit_id IN (${old})`, [visitsBefore]);
     await tx.run(`DELETE FROM actionable_events WHERE visit_id IN (${old})`, [visitsBefore]);

@@ -9,8 +9,11 @@ import type { IdentityRecord, VisitRecord } from './records.js';
 export const VISIT_COLUMNS = `visit_id, global_visit_id, user_agent, user_agent_id, language_code, referrer, start_date,
   last_event_at, ended_at, page_count`;
 export const PAGE_COLUMNS = `page_id, visit_id, url, title, referrer, start_date, end_date, duration_ms, category, identity_id`;
-export const EVENT_COLUMNS = `e.ord, e.event_id, e.visit_id, e.page_id, e.event_type, e.event_name, e.received_at, e.ts, e.url,
-  e.language_code, e.category, e.seq, e.data, v.global_visit_id`;
+/** Columns of an event row (`events e JOIN visits v` on {@link EVENTS_JOIN_VISITS}); ids decoded (id-codec.ts). */
+export const EVENT_COLUMNS = `e.ord, beckon_text(e.event_id) AS event_id, v.visit_id, beckon_text(e.page_id) AS page_id,
+  e.event_type, e.event_name, e.received_at, e.ts, e.url, e.language_code, e.category, e.seq, e.data, v.global_visit_id`;
+/** The join of an event to its visit: the events table stores ids as bytes, visits as text. */
+export const EVENTS_JOIN_VISITS = 'visits v ON v.visit_id = beckon_text(e.visit_id)';
 export const IDENTITY_COLUMNS = `i.identity_id, i.verified, i.first_name, i.last_name, i.email_address, i.phone_number,
   i.location, i.attributes, i.first_seen, i.last_seen`;
 

@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { registerIdFunctions } from './id-codec.js';
 import type { SqlDriver, SqlExecutor, SqlParam } from './sql-driver.js';
 
 type Db = Database.Database;
@@ -56,8 +57,10 @@ export function openSqlite(options: {
   writer.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
   writer.pragma('busy_timeout = 5000');
   writer.pragma('foreign_keys = OFF');
+  registerIdFunctions(writer);
   const reader = new Database(file);
   reader.pragma('busy_timeout = 5000');
+  registerIdFunctions(reader);
   const write = executor(writer);
   const read = executor(reader);
   let chain: Promise<unknown> = Promise.resolve();

@@ -4,6 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { registerIdFunctions } from './id-codec.js';
 import type { SqlExecutor, SqlParam } from './sql-driver.js';
 import { applyPlan } from './write-plan.js';
 import type { WritePlan } from './write-plan.js';
@@ -21,6 +22,7 @@ const db = new Database(file);
 db.pragma('journal_mode = WAL');
 db.pragma(`synchronous = ${synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
 db.pragma('busy_timeout = 5000');
+registerIdFunctions(db);
 const statements = new Map<string, Database.Statement>();
 const prepare = (sql: string) => {
   let stmt = statements.get(sql);

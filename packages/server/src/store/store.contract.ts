@@ -85,6 +85,69 @@ export function describeStoreContract(name: string, openFresh: () => Promise<Sql
       });
     });
 
+    describe('event ids as bytes (migrations 9 and 10)', () => {
+      /** A visit with the tracker's ids (32 hex digits), beside the fixture's other ids. */
+      const trackerVisit = (): EventWrites[] => {
+        const b = new HistoryBuilder({ start: T0 + 100_000 });
+        const hex = (n: number) => n.toString(16).toUpperCase().padStart(32, 'A');
+        const [started, entered] = b.startVisit({ visit: hex(1), page: hex(2) });
+        const viewed = b.event({ visit: hex(1), page: hex(2), eventName: 'ProductView', eventId: hex(3) });
+        const added = b.event({ visit: hex(1), page: hex(2), eventName: 'AddToCart', eventId: hex(4) });
+        return [started!, entered!, viewed, added];
+      };
+
+      it('store the tracker ids in 16 bytes and read every id back as sent', async () => {
+        const writes = trackerVisit();
+        await store.commit(writes);
+        for (const w of writes) expect(await store.getEvent(w.event.eventID)).toEqual(w.event);
+        const hexEvent = writes.at(-1)!.event;
+        const [row] = await store.driver.all<{ n: number }>(
+          'SELECT length(event_id) AS n FROM events WHERE event_id = beckon_id(?)',
+          [hexEvent.eventID],
+        );
+        expect(Number(row!.n)).toBe(16);
+        const ofVisit = await store.listEvents({ visitId: hexEvent.visitID }, { limit: 10 });
+        expect(eventIds(ofVisit.items)).toEqual(writes.slice(-4).map((w) => w.event.eventID));
+        const ofPage = await store.listEvents({ pageId: hexEvent.pageID }, { limit: 10 });
+        expect(eventIds(ofPage.items)).toEqual(writes.map((w) => w.event.eventID)); // VisitStarted names the page too
+      });
+
+      it('rewrite the ids of events stored as text before them', async () => {
+        const writes = trackerVisit();
+        await store.commit(writes);
+        const before = (await store.listEvents({}, { limit: 1000 })).items;
+        // back to the table as migration 8 left it, rows and all
+        const d = store.driver;
+        if (d.dialect === 'sqlite') {
+          await d.run(`UPDATE events SET event_id = beckon_text(event_id), visit_id = beckon_text(visit_id),
+            page_id = beckon_text(page_id)`);
+          await d.exec('DROP INDEX events_visit; CREATE INDEX events_visit ON events (visit_id, ord)');
+        } else {
+          await d.exec(`ALTER TABLE events ALTER COLUMN event_id TYPE text COLLATE "C" USING beckon_text(event_id),
+            ALTER COLUMN visit_id TYPE text COLLATE "C" USING beckon_text(visit_id),
+            ALTER COLUMN page_id TYPE text COLLATE "C" USING beckon_text(page_id);
+            DROP FUNCTION beckon_id(text); DROP FUNCTION beckon_text(bytea)`);
+        }
+        await d.run('DELETE FROM schema_migrations WHERE version IN (9, 10)');
+        const [asText] = await d.all<{ n: number }>(
+          "SELECT count(*) AS n FROM events WHERE event_id = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA4'",
+        );
+        expect(Number(asText!.n)).toBe(1);
+
+        expect(await store.migrate()).toBe(2);
+        expect((await store.listEvents({}, { limit: 1000 })).items).toEqual(before);
+        for (const w of writes) expect(await store.getEvent(w.event.eventID)).toEqual(w.event);
+        const [stored] = await d.all<{ n: number }>(
+          'SELECT length(event_id) AS n FROM events WHERE event_id = beckon_id(?)',
+          ['AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA4'],
+        );
+        expect(Number(stored!.n)).toBe(16);
+        // ingest still dedupes against the rewritten rows
+        await store.commit(writes.slice(-1));
+        expect((await store.listEvents({}, { limit: 1000 })).items).toHaveLength(before.length);
+      });
+    });
+
     describe('ingest writes', () => {
       it('group-commits many concurrent commit() calls in few transactions, every row readable', async () => {
         const b = new HistoryBuilder();

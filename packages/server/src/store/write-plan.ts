@@ -17,7 +17,8 @@ export interface WritePlan {
 }
 
 const INSERT_EVENT = `INSERT INTO events (event_id, visit_id, page_id, event_type, event_name, received_at, ts, url,
-  language_code, category, seq, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`;
+  language_code, category, seq, data) VALUES (beckon_id(?), beckon_id(?), beckon_id(?), ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (event_id) DO NOTHING`;
 const UPSERT_PAGE = `INSERT INTO pages (page_id, visit_id, url, title, referrer, start_date, end_date, duration_ms, category,
   identity_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (page_id) DO UPDATE SET url = excluded.url,
   title = excluded.title, referrer = excluded.referrer, end_date = excluded.end_date, duration_ms = excluded.duration_ms,
