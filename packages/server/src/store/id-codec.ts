@@ -7,7 +7,9 @@
  *
  * SQL sees two functions with the same meaning on both engines: `beckon_id(text) → bytes` and
  * `beckon_text(bytes) → text`. SQLite gets them from {@link registerIdFunctions} on every connection; PostgreSQL
- * from migration 10 (SQL functions the planner inlines). Migration 9 rewrites SQLite rows stored before.
+ * from migration 10 (SQL functions the planner inlines). Migration 9 rewrites SQLite rows stored before. The two
+ * hot paths, the insert of each event and the dedupe look-up, encode in JavaScript instead ({@link idBytes}): a
+ * SQLite function call costs about 1 µs, against about 0.3 µs here.
  */
 import type Database from 'better-sqlite3';
 

@@ -7,6 +7,7 @@ import type { AssociationState, VisitState } from '@beckon/core';
 import { identityKey } from '@beckon/core';
 import { n, PAGE_COLUMNS, pageRecord, s, VISIT_COLUMNS, visitRecord } from './row-mappers.js';
 import type { Row } from './row-mappers.js';
+import { idBytes, idText } from './id-codec.js';
 import type { SqlDriver } from './sql-driver.js';
 
 export async function existingEventIds(driver: SqlDriver, eventIds: readonly string[]): Promise<Set<string>> {
@@ -14,10 +15,10 @@ export async function existingEventIds(driver: SqlDriver, eventIds: readonly str
   for (let i = 0; i < eventIds.length; i += 500) {
     const chunk = eventIds.slice(i, i + 500);
     const rows = await driver.all<Row>(
-      `SELECT beckon_text(event_id) AS event_id FROM events WHERE event_id IN (${chunk.map(() => 'beckon_id(?)').join(',')})`,
-      chunk,
+      `SELECT event_id FROM events WHERE event_id IN (${chunk.map(() => '?').join(',')})`,
+      chunk.map(idBytes), // encoded here, not by `beckon_id` in SQL: one call less per event (id-codec.ts)
     );
-    for (const r of rows) found.add(s(r.event_id));
+    for (const r of rows) found.add(idText(r.event_id as Uint8Array));
   }
   return found;
 }
