@@ -119,4 +119,73 @@ describe('crash safety', () => {
     expect(lost).toEqual([]);
     second.child.kill('SIGTERM');
   }, 90_000);
+
+  it('rule state survives kill -9: what was not written is rebuilt from the stored events', async () => {
+    const full = JSON.parse(
+      execFileSync(process.execPath, [cli, 'keys', 'create', '--role', 'full', '--json'], {
+        env,
+        encoding: 'utf8',
+      }),
+    ).key as string;
+    const auth = { authorization: `Bearer ${full}` };
+    const first = await startServer();
+    const put = async (url: string, body: string, type: string) => {
+      const res = await fetch(`${first.url}${url}`, {
+        method: 'PUT',
+        headers: { ...auth, 'content-type': type },
+        body,
+      });
+      expect(res.status).toBeLessThan(300);
+    };
+    await put(
+      '/server/data/categories/Loans',
+      JSON.stringify({ tags: [{ expression: '/loans/' }] }),
+      'application/json',
+    );
+    await put(
+      '/server/data/rules/packages/default',
+      'package default\nrule "loans" when count(event PageEntered in "Loans") within 5m >= 3 then emit "LoanShopper" end',
+      'text/x-beckon-rules',
+    );
+    const visit = { visitID: id(), globalVisitID: id() };
+    const send = async (base: string, eventName: string, url: string) => {
+      const e = {
+        eventType: eventName === 'Scroll' ? 'BUSINESS' : 'SYSTEM',
+        eventName,
+        eventID: id(),
+        pageID: id(),
+        ...visit,
+        timestamp: Date.now(),
+        url,
+        data: {},
+      };
+      const res = await fetch(`${base}/server/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([e]),
+      });
+      expect(res.status).toBe(202);
+      return e.eventID;
+    };
+    // the first evaluation point is written; the ones after it are not (nothing fired, no timer)
+    const pages = [await send(first.url, 'PageEntered', 'https://bank.example/loans/a')];
+    for (let i = 0; i < 3; i++) await send(first.url, 'Scroll', 'https://bank.example/home');
+    pages.push(await send(first.url, 'PageEntered', 'https://bank.example/loans/b'));
+    await new Promise((r) => setTimeout(r, 500)); // let the host evaluate it (replay covers it if not)
+    first.child.kill('SIGKILL');
+    await new Promise((r) => first.child.once('exit', r));
+
+    const second = await startServer();
+    pages.push(await send(second.url, 'PageEntered', 'https://bank.example/loans/c'));
+    let hits: { name: string; triggeringEventIDs: string[] }[] = [];
+    for (let i = 0; i < 250 && hits.length === 0; i++) {
+      const res = await fetch(`${second.url}/server/data/visits/${visit.visitID}/actionable`, {
+        headers: auth,
+      });
+      hits = (await res.json()) as typeof hits;
+      if (hits.length === 0) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(hits.map((h) => [h.name, h.triggeringEventIDs])).toEqual([['LoanShopper', pages]]);
+    second.child.kill('SIGTERM');
+  }, 90_000);
 });

@@ -163,6 +163,127 @@ describe('RuleHost', () => {
   });
 });
 
+describe('RuleHost snapshots and replay (spec/rules.md §8.12)', () => {
+  const LOANS = `package default
+rule "loans" when count(event PageEntered in "Loans") within 5m >= 3 then emit "LoanShopper" end`;
+
+  /** The stored events of the visits, as ingest committed them, and a host that replays from them. */
+  const replaying = (
+    clock: FakeClock,
+    store = new MemoryRuleStateStore(),
+    packageStore = new MemoryRulePackageStore(),
+  ) => {
+    const log: StoredEvent[] = [];
+    const saves: number[] = [];
+    const save = store.save.bind(store);
+    store.save = async (visitId, record) => {
+      saves.push(JSON.parse(record.state).n as number);
+      await save(visitId, record);
+    };
+    const fired: ActionableEvent[] = [];
+    const host = new RuleHost({
+      store,
+      packageStore,
+      clock,
+      onActionable: (_v, evs) => fired.push(...evs),
+      eventsAfter: async (visitId, after) => {
+        const mine = log.filter((e) => e.visitID === visitId);
+        const at = mine.findIndex((e) => e.eventID === after);
+        return at < 0 ? [] : mine.slice(at + 1);
+      },
+    });
+    /** Ingest commits the event, then the host evaluates it. */
+    const ingest = async (e: StoredEvent) => {
+      log.push(e);
+      return host.onEvent(e);
+    };
+    return { host, store, packageStore, log, saves, fired, ingest };
+  };
+  const page = (at: number, category: string) => event(at, 'PageEntered', { category, pageID: `P${at}` });
+
+  it('writes the state only when it must, and a restart rebuilds the rest from the stored events', async () => {
+    const clock = new FakeClock(T0);
+    const first = replaying(clock);
+    await first.host.deploy('default', LOANS);
+    const journey = [page(T0, 'Loans'), page(T0 + 10_000, 'Home'), page(T0 + 20_000, 'Loans')];
+    for (let i = 3; i < 10; i++) journey.push(event(T0 + i * 10_000, 'Scroll'));
+    for (const e of journey) expect(await first.ingest(e)).toEqual([]);
+    expect(first.saves).toEqual([1]); // the first evaluation point only: nothing fired, no timer
+    first.host.stop(); // the node dies without writing more
+
+    const second = replaying(clock, first.store, first.packageStore);
+    second.log.push(...first.log);
+    await second.host.start();
+    const third = page(T0 + 200_000, 'Loans');
+    const out = await second.ingest(third);
+    // the same event fires on a host that never restarted
+    const reference = setup(clock);
+    await reference.host.deploy('default', LOANS);
+    for (const e of [...journey, third]) await reference.host.onEvent(e);
+    expect(out.map((a) => [a.name, a.triggeringEventIDs])).toEqual([
+      ['LoanShopper', [journey[0]!.eventID, journey[2]!.eventID, third.eventID]],
+    ]);
+    expect(out).toEqual(reference.fired);
+    expect(second.saves).toEqual([11]); // fired: written with its actionable event
+  });
+
+  it('writes at least every 16 evaluation points, and when a timer comes earlier than the one written', async () => {
+    const clock = new FakeClock(T0);
+    const h = replaying(clock);
+    await h.host.deploy(
+      'default',
+      'package default\nrule "gone" when event AddToCart followed by no event CheckoutStarted for 5m then emit "x" end',
+    );
+    for (let i = 0; i < 20; i++) await h.ingest(event(T0 + i * 1000, 'Scroll'));
+    expect(h.saves).toEqual([1, 17]);
+    await h.ingest(event(T0 + 21_000, 'AddToCart')); // a deadline where there was none
+    await h.ingest(event(T0 + 22_000, 'Scroll'));
+    expect(h.saves).toEqual([1, 17, 21]);
+  });
+
+  it('a timer that wakes a restarted node replays the events stored since, and none is evaluated twice', async () => {
+    const clock = new FakeClock(T0);
+    const first = replaying(clock);
+    await first.host.start();
+    await first.host.deploy(
+      'default',
+      `${IDLE}\nrule "two-b" when count(event B) within 1h >= 2 then emit "TwoB" end`,
+    );
+    await first.ingest(event(T0, 'PageEntered')); // written: idle deadline T0 + 60 s
+    await clock.advance(10_000);
+    await first.ingest(event(T0 + 10_000, 'Scroll')); // idle deadline moves to T0 + 70 s: not written
+    first.log.push(event(T0 + 20_000, 'B')); // committed by ingest, then the node died before evaluating it
+    first.host.stop();
+
+    const second = replaying(clock, first.store, first.packageStore);
+    second.log.push(...first.log);
+    await second.host.start();
+    await clock.advance(50_000); // T0 + 60 s: the written deadline, too early now
+    await second.host.idle();
+    expect(second.fired).toEqual([]);
+    // the bus delivers the late event after the replay already applied it: counted once, so no "TwoB"
+    expect(await second.host.onEvent(second.log.at(-1)!)).toEqual([]);
+    await clock.advance(30_000); // T0 + 80 s: 60 s after the last event, B at T0 + 20 s
+    await second.host.idle();
+    expect(second.fired.map((a) => [a.name, a.timestamp - T0])).toEqual([['CheckoutHelp', 80_000]]);
+  });
+
+  it('writes the states not yet written before a new rule set becomes active', async () => {
+    const clock = new FakeClock(T0);
+    const h = replaying(clock);
+    await h.host.deploy('default', LOANS);
+    for (let i = 0; i < 5; i++) await h.ingest(page(T0 + i * 1000, 'Home'));
+    expect(h.saves).toEqual([1]);
+    await h.host.deploy(
+      'default',
+      `${LOANS}\nrule "home" when event PageEntered in "Home" then emit "H" end`,
+    );
+    expect(h.saves).toEqual([1, 5]);
+    await h.host.flush();
+    expect(h.saves).toEqual([1, 5]); // nothing left to write
+  });
+});
+
 describe('nodeSha256Hex', () => {
   it('is the SHA-256 of the UTF-8 text, as the engine computes it without node:crypto', () => {
     expect(nodeSha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');

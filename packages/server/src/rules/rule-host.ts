@@ -1,9 +1,10 @@
 /**
  * The rules host (spec/rules.md §1, §2, §8): owns the deployed rule packages and the engine, feeds each visit's
  * events to it one at a time in arrival order, keeps the visits' states (cached in memory, persisted through a
- * `RuleStateStore` after every evaluation point together with its actionable events and next deadline), and runs
- * one timer wheel for all visits' idle / absence / dwell timers. A new host over the same stores re-arms every
- * pending timer with its remaining time, so a restart neither loses nor repeats a firing.
+ * `RuleStateStore` together with the actionable events and next deadline of the evaluation point; with a replay
+ * source only when `snapshots.ts` says so, and rebuilt by replaying the visit's stored events after the snapshot),
+ * and runs one timer wheel for all visits' idle / absence / dwell timers. A new host over the same stores re-arms
+ * every pending timer, so a restart neither loses nor repeats a firing.
  */
 import type {
   ActionableEvent,
@@ -22,6 +23,7 @@ import type { RulePackageStore, RuleStateStore } from './rule-state-store.js';
 import { MemoryRulePackageStore } from './rule-state-store.js';
 import type { HostClock } from './timer-wheel.js';
 import { systemClock, TimerWheel } from './timer-wheel.js';
+import { SnapshotPolicy } from './snapshots.js';
 
 /**
  * Lowercase hex SHA-256 of a UTF-8 string through node:crypto, for actionable event ids: the one-shot `hash`
@@ -49,6 +51,12 @@ export interface RuleHostOptions {
   onError?: (error: unknown, visitId: string) => void;
   /** Visit states kept in memory (least recently used beyond are reloaded from the store). Default 100,000. */
   maxCachedVisits?: number;
+  /**
+   * The visit's stored events after event `afterEventId`, in arrival order (`[]` when that event is not stored).
+   * With it the host snapshots a state only when it must (`snapshots.ts`) and replays the rest; without it, it
+   * writes the state after every evaluation point.
+   */
+  eventsAfter?: (visitId: string, afterEventId: string) => Promise<EngineEvent[]>;
 }
 
 /** A rejected package: every error, with line/column (text) or JSON Pointer path (AST). */
@@ -85,8 +93,10 @@ export class RuleHost {
   private readonly cache = new Map<string, VisitState>();
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly maxCached: number;
+  private readonly snapshots: SnapshotPolicy;
 
   constructor(private readonly opts: RuleHostOptions) {
+    this.snapshots = new SnapshotPolicy(opts.eventsAfter !== undefined);
     this.store = opts.store;
     this.packageStore = opts.packageStore ?? new MemoryRulePackageStore();
     this.clock = opts.clock ?? systemClock;
@@ -146,6 +156,7 @@ export class RuleHost {
     const text = printRules(r.ast);
     const deployedAt = this.clock.now();
     await this.packageStore.put({ name, source: text, deployedAt });
+    await this.flush();
     this.deployed.set(name, { compiled: r.compiled, text, deployedAt });
     this.reload();
     return { warnings };
@@ -155,6 +166,7 @@ export class RuleHost {
   async remove(name: string): Promise<boolean> {
     if (!this.deployed.has(name)) return false;
     await this.packageStore.delete(name);
+    await this.flush();
     this.deployed.delete(name);
     this.reload();
     return true;
@@ -192,10 +204,13 @@ export class RuleHost {
     const results = await Promise.all(
       [...byVisit].map(([visitId, list]) =>
         this.run(visitId, async () => {
-          const vs = await this.state(visitId, list[0] as EngineEvent);
-          const out: ActionableEvent[] = [];
           const facts = visitor?.(visitId) ?? null;
-          for (const e of list) out.push(...this.engine.onEvent(vs, e, facts));
+          const out: ActionableEvent[] = [];
+          const vs = await this.state(visitId, list[0] as EngineEvent, facts, out);
+          // a replay started by a timer may already have applied the first of these (stored, not yet evaluated)
+          const applied = list.findIndex((e) => e.eventID === vs.li);
+          for (const e of applied >= 0 ? list.slice(applied + 1) : list)
+            out.push(...this.engine.onEvent(vs, e, facts));
           await this.commit(visitId, vs, out);
           return out;
         }),
@@ -209,10 +224,23 @@ export class RuleHost {
     return this.onEvents([event], visitor ? () => visitor : undefined);
   }
 
+  /** Writes every cached state with evaluation points not written yet (before a rule set changes, at shutdown). */
+  async flush(): Promise<void> {
+    await Promise.all(
+      this.snapshots.dirty().map((visitId) =>
+        this.run(visitId, async () => {
+          const vs = this.cache.get(visitId);
+          if (vs) await this.commit(visitId, vs, [], true);
+        }),
+      ),
+    );
+  }
+
   /** The visit ended: its state, facts and refraction records are dropped. */
   async endVisit(visitId: string): Promise<void> {
     await this.run(visitId, async () => {
       this.cache.delete(visitId);
+      this.snapshots.forget(visitId);
       await this.store.delete(visitId);
     });
   }
@@ -240,28 +268,61 @@ export class RuleHost {
     return next;
   }
 
-  private async state(visitId: string, first?: EngineEvent): Promise<VisitState> {
+  /**
+   * The visit's state: cached, or loaded and brought up to date by replaying its stored events after the snapshot
+   * (up to `first`, the event about to be evaluated; what the replay fires goes to `out`). A visit without a
+   * snapshot was never evaluated, since its first evaluation point is always written.
+   */
+  private async state(
+    visitId: string,
+    first?: EngineEvent,
+    facts: VisitorFacts | null = null,
+    out: ActionableEvent[] = [],
+  ): Promise<VisitState> {
     let vs = this.cache.get(visitId);
     if (vs) {
       this.cache.delete(visitId);
     } else {
       const json = await this.store.load(visitId);
-      vs =
-        json !== null
-          ? this.engine.restore(json)
-          : this.engine.newVisit(visitId, first?.globalVisitID ?? visitId);
+      if (json === null) vs = this.engine.newVisit(visitId, first?.globalVisitID ?? visitId);
+      else {
+        vs = this.engine.restore(json);
+        if (this.opts.eventsAfter && vs.n > 0) {
+          for (const e of await this.opts.eventsAfter(visitId, vs.li)) {
+            if (e.eventID === first?.eventID) break;
+            out.push(...this.engine.onEvent(vs, e, facts));
+          }
+        }
+      }
+      this.snapshots.forget(visitId); // its persisted deadline is not known here: the next evaluation point writes
     }
     this.cache.set(visitId, vs);
     if (this.cache.size > this.maxCached) {
       const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
+      if (oldest !== undefined) {
+        this.cache.delete(oldest);
+        this.snapshots.forget(oldest); // what it has not written is replayed when it is loaded again
+      }
     }
     return vs;
   }
 
-  private async commit(visitId: string, vs: VisitState, out: ActionableEvent[]): Promise<void> {
+  /** Ends an evaluation point: writes it when it must (or `force`), re-arms the timer, publishes what fired. */
+  private async commit(
+    visitId: string,
+    vs: VisitState,
+    out: ActionableEvent[],
+    force = false,
+  ): Promise<void> {
     const next = this.engine.nextDeadline(vs);
-    await this.store.save(visitId, { state: this.engine.serialize(vs), nextDeadline: next, actionable: out });
+    if (force || this.snapshots.mustSave(visitId, next, out.length)) {
+      await this.store.save(visitId, {
+        state: this.engine.serialize(vs),
+        nextDeadline: next,
+        actionable: out,
+      });
+      this.snapshots.saved(visitId, next);
+    } else this.snapshots.skipped(visitId);
     if (next !== null) this.wheel.add(visitId, next);
     if (out.length > 0) this.opts.onActionable?.(visitId, out);
   }
@@ -270,14 +331,19 @@ export class RuleHost {
     return this.run(visitId, async () => {
       const cached = this.cache.has(visitId);
       if (!cached && (await this.store.load(visitId)) === null) return;
-      const vs = await this.state(visitId);
+      const out: ActionableEvent[] = [];
+      const vs = await this.state(visitId, undefined, null, out);
       const next = this.engine.nextDeadline(vs);
-      if (next === null) return;
-      if (next > now) {
-        this.wheel.add(visitId, next);
+      if (next === null || next > now) {
+        // nothing due (an early wake-up from a persisted deadline that moved later): write only what a replay
+        // fired, or a persisted deadline that no longer holds
+        if (out.length > 0 || this.snapshots.deadline(visitId) !== next)
+          await this.commit(visitId, vs, out, true);
+        else if (next !== null) this.wheel.add(visitId, next);
         return;
       }
-      await this.commit(visitId, vs, this.engine.fireTimers(vs, now));
+      out.push(...this.engine.fireTimers(vs, now));
+      await this.commit(visitId, vs, out);
     });
   }
 }

@@ -48,6 +48,18 @@ export async function rulesFeature(app: FastifyInstance, beckon: BeckonApp): Pro
       for (const actionable of events) bus.publish('actionable', { visitId, actionable });
     },
     onError: (error, visitId) => app.log.error({ err: error, visitId }, 'rule evaluation failed'),
+    // states are rebuilt from the visit's stored events after their snapshot (rule-host.ts, snapshots.ts)
+    eventsAfter: async (visitId, afterEventId) => {
+      const events: StoredEvent[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.listEvents({ visitId }, { limit: 1000, cursor });
+        events.push(...page.items);
+        cursor = page.next ?? undefined;
+      } while (cursor !== undefined);
+      const at = events.findIndex((e) => e.eventID === afterEventId);
+      return at < 0 ? [] : events.slice(at + 1).map(withTitle);
+    },
   });
   await host.start();
 
@@ -67,6 +79,12 @@ export async function rulesFeature(app: FastifyInstance, beckon: BeckonApp): Pro
     return count;
   }
 
+  /** The event with its page's title, when the sessionizer has the page cached. */
+  function withTitle(e: StoredEvent): StoredEvent & { pageTitle?: string } {
+    const title = services.ingest.cachedVisit(e.visitID)?.pages.get(e.pageID)?.title;
+    return title ? { ...e, pageTitle: title } : e;
+  }
+
   async function evaluate(events: readonly StoredEvent[]): Promise<void> {
     const facts = new Map<string, VisitorFacts>();
     for (const e of events) {
@@ -79,11 +97,7 @@ export async function rulesFeature(app: FastifyInstance, beckon: BeckonApp): Pro
         visitCount: await visitCount(e.visitID, e.globalVisitID),
       });
     }
-    const withTitles = events.map((e) => {
-      const title = services.ingest.cachedVisit(e.visitID)?.pages.get(e.pageID)?.title;
-      return title ? { ...e, pageTitle: title } : e;
-    });
-    await host.onEvents(withTitles, (visitId) => facts.get(visitId) ?? null);
+    await host.onEvents(events.map(withTitle), (visitId) => facts.get(visitId) ?? null);
   }
   bus.subscribe('events.stored', (events) => {
     evaluate(events).catch((error: unknown) => app.log.error({ err: error }, 'rule evaluation failed'));
@@ -194,6 +208,7 @@ export async function rulesFeature(app: FastifyInstance, beckon: BeckonApp): Pro
   app.addHook('onClose', async () => {
     host.stop();
     await host.idle();
+    await host.flush(); // a clean restart replays nothing
   });
   return { host, states };
 }
