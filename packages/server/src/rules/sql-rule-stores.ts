@@ -1,6 +1,6 @@
 /**
- * SQL adapters of the rules host's ports (works on SQLite and PostgreSQL). Rule state is saved after every
- * evaluation point of every visit, so saves are group-committed: all saves of one event-loop turn go into one
+ * SQL adapters of the rules host's ports (works on SQLite and PostgreSQL). Rule state is saved at many evaluation
+ * points of many visits (when `snapshots.ts` says so), so saves are group-committed: all saves of one event-loop turn go into one
  * durable transaction (on the SQLite writer thread when there is one), and each `save` resolves after it.
  * A visit's state, its next deadline and its actionable events commit together, so a restart never fires twice.
  */
