@@ -1,7 +1,8 @@
 /**
  * SQL adapters of the rules host's ports (works on SQLite and PostgreSQL). Rule state is saved at many evaluation
- * points of many visits (when `snapshots.ts` says so), so saves are group-committed: all saves of one event-loop turn go into one
- * durable transaction (on the SQLite writer thread when there is one), and each `save` resolves after it.
+ * points of many visits (when `snapshots.ts` says so), so saves are group-committed: all saves of one event-loop
+ * turn go into one durable transaction (on the SQLite writer thread when there is one), and each `save` resolves
+ * after it.
  * A visit's state, its next deadline and its actionable events commit together, so a restart never fires twice.
  */
 import type { ActionableEvent } from '@beckon/core/rules';
