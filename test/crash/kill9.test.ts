@@ -45,6 +45,15 @@ function startServer(): Promise<{ child: ChildProcess; url: string }> {
 
 const id = () => randomBytes(16).toString('hex').toUpperCase();
 
+/** An API key made with the CLI on the data directory. */
+const createKey = (role: 'read' | 'full'): string =>
+  JSON.parse(
+    execFileSync(process.execPath, [cli, 'keys', 'create', '--role', role, '--json'], {
+      env,
+      encoding: 'utf8',
+    }),
+  ).key as string;
+
 afterAll(() => {
   for (const c of children) c.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
@@ -52,12 +61,7 @@ afterAll(() => {
 
 describe('crash safety', () => {
   it('every event acknowledged with 202 survives kill -9', async () => {
-    const key = JSON.parse(
-      execFileSync(process.execPath, [cli, 'keys', 'create', '--role', 'read', '--json'], {
-        env,
-        encoding: 'utf8',
-      }),
-    ).key as string;
+    const key = createKey('read');
     const first = await startServer();
     const visits = Array.from({ length: 20 }, () => ({ visitID: id(), pageID: id(), globalVisitID: id() }));
     const acknowledged = new Map<string, string>(); // eventID → visitID
@@ -121,12 +125,7 @@ describe('crash safety', () => {
   }, 90_000);
 
   it('rule state survives kill -9: what was not written is rebuilt from the stored events', async () => {
-    const full = JSON.parse(
-      execFileSync(process.execPath, [cli, 'keys', 'create', '--role', 'full', '--json'], {
-        env,
-        encoding: 'utf8',
-      }),
-    ).key as string;
+    const full = createKey('full');
     const auth = { authorization: `Bearer ${full}` };
     const first = await startServer();
     const put = async (url: string, body: string, type: string) => {
