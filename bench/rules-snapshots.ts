@@ -3,10 +3,11 @@
  * (spec/rules.md §12) over the server's `RuleHost`, once writing the visit's state after every evaluation point (the
  * baseline, as before snapshots with replay) and once with a replay source, writing only when it must. Both runs
  * see the same events in the same process and must fire the same actionable events. Prints state writes and bytes
- * per event, and host CPU time per event, of each, and their ratios.
+ * per event, and host CPU time per event, of each, and their ratios; writes bench/results/rules-snapshots.json.
  *
  * Run: node --import tsx bench/rules-snapshots.ts [--visits N] [--rounds R]
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { StoredEvent } from '@beckon/protocol';
 import { RuleHost } from '../packages/server/src/rules/rule-host.js';
 import { MemoryRuleStateStore } from '../packages/server/src/rules/rule-state-store.js';
@@ -100,17 +101,17 @@ const same = every.actionable === policy.actionable;
 const ratio = Math.round((policy.bytesPerEvent / every.bytesPerEvent) * 1000) / 1000;
 const cpuRatio = Math.round((policy.cpuUsPerEvent / every.cpuUsPerEvent) * 1000) / 1000;
 console.log(`bytes written: ${ratio} of the baseline; CPU: ${cpuRatio}; same actionable events: ${same}`);
-console.log(
-  JSON.stringify({
-    bench: 'rules-snapshots',
-    visits: VISITS,
-    rounds: ROUNDS,
-    every,
-    policy,
-    baseline: every,
-    ratio,
-    cpuRatio,
-    same,
-  }),
-);
+const result = {
+  bench: 'rules-snapshots',
+  visits: VISITS,
+  rounds: ROUNDS,
+  policy,
+  baseline: every,
+  ratio,
+  cpuRatio,
+  same,
+};
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+writeFileSync(new URL('./results/rules-snapshots.json', import.meta.url), JSON.stringify(result) + '\n');
+console.log(JSON.stringify(result));
 if (!same) process.exitCode = 1;
