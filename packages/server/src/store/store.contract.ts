@@ -17,6 +17,7 @@ import {
   listingFixture,
 } from '../../../../test/support/store-fixtures.js';
 import type { ListPage } from './records.js';
+import { idBytes } from './id-codec.js';
 import { migrate, migrations } from './migrations.js';
 import { SqlStore, hashApiKey } from './sql-store.js';
 import type { EventFilter } from './sql-store.js';
@@ -110,6 +111,25 @@ export function describeStoreContract(name: string, openFresh: () => Promise<Sql
         expect(eventIds(ofVisit.items)).toEqual(writes.slice(-4).map((w) => w.event.eventID));
         const ofPage = await store.listEvents({ pageId: hexEvent.pageID }, { limit: 10 });
         expect(eventIds(ofPage.items)).toEqual(writes.map((w) => w.event.eventID)); // VisitStarted names the page too
+      });
+
+      it('convert in SQL exactly as the inserts encode in JavaScript, for every form of id', async () => {
+        const ids = [
+          '44D25DDB78174DEC8F33E28F96428336', // the tracker's form: 16 bytes
+          '44d25ddb78174dec8f33e28f96428336', // lowercase hex: kept as text
+          'abcdefgh_1234567', // 16 characters: a zero byte appended
+          'short-id',
+          'A'.repeat(64),
+          '0123456789ABCDEF', // hex, but 16 digits: text
+        ];
+        for (const id of ids) {
+          const [row] = await store.driver.all<{ same: unknown; back: string }>(
+            'SELECT beckon_id(?) = ? AS same, beckon_text(?) AS back',
+            [id, idBytes(id), idBytes(id)],
+          );
+          expect([id, Number(row!.same)]).toEqual([id, 1]);
+          expect(row!.back).toBe(id);
+        }
       });
 
       it('rewrite the ids of events stored as text before them', async () => {
